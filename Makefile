@@ -1,0 +1,50 @@
+# The two commands: `make run` and `make test`. Both need only Python 3.11+ to start from.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test lint format migrate e2e clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+# Serves the Hub at http://$(HOST):$(PORT) with a Celery worker (and beat) beside it.
+# Without DATABASE_URL/REDIS_URL: embedded mode (SQLite, in-process layer, filesystem broker).
+run: export DEBUG ?= 1
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	@echo "The Hub is at http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)."
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --no-prefix -f Procfile
+
+migrate: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	scripts/test.sh
+
+e2e: $(VENV)/.installed-dev
+	scripts/test.sh -m e2e
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

@@ -1,0 +1,63 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class HubUserManager(UserManager):
+    def get_by_natural_key(self, username: str) -> "User":
+        # Usernames are unique regardless of case, so "Amina" logs in as "amina".
+        return self.get(username__iexact=username)
+
+    async def aget_by_natural_key(self, username: str) -> "User":
+        return await self.aget(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A person on the Hub. Usernames and emails are unique regardless of case."""
+
+    objects = HubUserManager()
+
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    email = models.EmailField(_("email address"))
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="unique_username_ci"),
+            models.UniqueConstraint(Lower("email"), name="unique_email_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
+
+
+class LoginAttempt(models.Model):
+    """A login attempt not yet known to have succeeded, per normalized username.
+
+    Recorded *before* the password is checked, so that a burst of parallel guesses is counted
+    in full; a successful login deletes its username's rows.
+    """
+
+    username = models.CharField(max_length=150, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "created_at"], name="login_attempt_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.username} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginLockout(models.Model):
+    """Logins for ``username`` (existing or not) answer 429 until ``until``."""
+
+    username = models.CharField(max_length=150, unique=True)
+    until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.username} until {self.until:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,70 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from gcm.counts import objective_counts
+from gcm.models import Country, DocumentType, GuidingPrinciple, Language, Objective, ObjectiveAction, Region
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Objective
+        fields = ["number", "key", "short_title", "title"]
+
+
+class ObjectiveActionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ObjectiveAction
+        fields = ["letter", "text"]
+
+
+class ObjectiveDetailSerializer(ObjectiveSerializer):
+    actions = ObjectiveActionSerializer(many=True, read_only=True)
+    related = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+    counts = serializers.SerializerMethodField()
+
+    class Meta(ObjectiveSerializer.Meta):
+        fields = [
+            *ObjectiveSerializer.Meta.fields,
+            "commitment",
+            "commitment_reference",
+            "actions",
+            "related",
+            "counts",
+        ]
+
+    @extend_schema_field(serializers.DictField())
+    def get_counts(self, objective: Objective) -> dict:
+        return objective_counts(objective)
+
+
+class GuidingPrincipleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GuidingPrinciple
+        fields = ["slug", "name"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["slug", "name"]
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.name", read_only=True)
+    region_slug = serializers.CharField(source="region.slug", read_only=True)
+
+    class Meta:
+        model = Country
+        fields = ["iso2", "iso3", "name", "region", "region_slug"]
+
+
+class DocumentTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentType
+        fields = ["slug", "name"]
+
+
+class LanguageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Language
+        fields = ["code", "name"]

@@ -1,0 +1,48 @@
+"""``/ws/health/``: proves the WebSocket path end to end (proxy upgrade, origin check, auth)."""
+
+import orjson
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from hub.errors import HubError
+
+MAX_FRAME_BYTES = 64 * 1024
+
+
+class HealthConsumer(AsyncWebsocketConsumer):
+    """Says who the socket is authenticated as, and answers ``ping`` with ``pong``.
+
+    Load balancers and smoke tests use it to check that sockets are upgraded and authenticated
+    the same way as the Hub's real sockets, without touching any space.
+    """
+
+    async def connect(self) -> None:
+        await self.accept()
+        user = self.scope.get("user")
+        username = user.get_username() if user is not None and user.is_authenticated else None
+        await self.send_frame({"type": "hello", "user": username})
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            frame = _parse_frame(text_data, bytes_data)
+            if frame.get("type") != "ping":
+                raise HubError("invalid_frame", "Only 'ping' frames are understood here.")
+        except HubError as error:
+            await self.send_frame(error.as_frame())
+            return
+        await self.send_frame({"type": "pong"})
+
+    async def send_frame(self, frame: dict) -> None:
+        await self.send(text_data=orjson.dumps(frame).decode())
+
+
+def _parse_frame(text_data: str | None, bytes_data: bytes | None) -> dict:
+    raw = text_data.encode() if text_data is not None else bytes_data or b""
+    if len(raw) > MAX_FRAME_BYTES:
+        raise HubError("too_large", f"A frame may be at most {MAX_FRAME_BYTES} bytes.")
+    try:
+        frame = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise HubError("invalid_frame", "A frame must be a JSON object.") from error
+    if not isinstance(frame, dict):
+        raise HubError("invalid_frame", "A frame must be a JSON object.")
+    return frame
