@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
@@ -17,10 +18,21 @@ from accounts.serializers import (
 from hub.errors import HubError
 
 
+class RegisterThrottle(SimpleRateThrottle):
+    """Registrations per client address, at ``settings.REGISTER_THROTTLE_RATE``."""
+
+    scope = "register"
+
+    def get_rate(self) -> str:
+        return settings.REGISTER_THROTTLE_RATE
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 class RegisterView(APIView):
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "register"
+    throttle_classes = [RegisterThrottle]
 
     @extend_schema(request=RegisterSerializer, responses={201: RegisteredUserSerializer})
     def post(self, request: Request) -> Response:

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -32,6 +34,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, HubError):
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
         return Response({"detail": exc.detail, "code": exc.code}, status=exc.status, headers=headers)
+    # Django's own 404 and 403 become DRF's, so that they carry a ``code`` like every other error.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
     if (
         response is not None

@@ -1,0 +1,106 @@
+"""Real server and worker processes for end-to-end tests."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+_HUB_ENV = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
+            "DJANGO_SETTINGS_MODULE", "HUB_VAR_DIR", "CELERY_BROKER_URL", "LOG_FORMAT")  # fmt: skip
+
+
+def clean_env(**overrides: str) -> dict[str, str]:
+    """The parent's environment without any Hub setting, plus ``overrides``."""
+    env = {key: value for key, value in os.environ.items() if key not in _HUB_ENV}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    return {**env, **overrides}
+
+
+def test_database_url() -> str:
+    """The URL of the database pytest-django made, for processes that must see the test's data."""
+    db = settings.DATABASES["default"]
+    port = db.get("PORT") or 5432
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{port}/{db['NAME']}"
+
+
+def services_env(**overrides: str) -> dict[str, str]:
+    return clean_env(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        SECRET_KEY=settings.SECRET_KEY,
+        SECURE_SSL_REDIRECT="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=test_database_url(),
+        REDIS_URL=os.environ["REDIS_URL"],
+        CHANNEL_LAYER_PREFIX=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
+        LOG_LEVEL="WARNING",
+        **overrides,
+    )
+
+
+def spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    # Own session, so that stopping it stops whatever it started (make → honcho → uvicorn, celery).
+    with log.open("ab") as out:
+        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, sig)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+
+
+def wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback test server)
+                return
+        except urllib.error.HTTPError:
+            return  # it answers; the status is the test's business
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+def start_uvicorn(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    args = [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+            "--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--no-access-log"]  # fmt: skip
+    process = spawn(args, env, log)
+    wait_for_http(f"http://127.0.0.1:{port}/healthz", process, log)
+    return process, port
+
+
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+    args = [str(BIN / "celery"), "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    return spawn(args, env, log)
+
+
+def wait_until(predicate, timeout: float = 30, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
