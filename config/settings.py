@@ -30,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 REDIS_URL = env.str("REDIS_URL", default="")
+CHANNEL_LAYER_PREFIX = env.str("CHANNEL_LAYER_PREFIX", default="hub")
 EMBEDDED = not REDIS_URL
 
 INSTALLED_APPS = [
@@ -110,7 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, channel layer, Celery -------------------------------------------------------------
 if EMBEDDED:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 100_000}}}
     CELERY_BROKER_URL = "filesystem://"
     _queue_dir = VAR_DIR / "celery" / "queue"
     _queue_dir.mkdir(parents=True, exist_ok=True)  # kombu's filesystem transport expects it
@@ -125,7 +126,13 @@ else:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("CHANNEL_LAYER_PREFIX", default="hub")},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": CHANNEL_LAYER_PREFIX,
+                # Each server process reads all its spaces' events from one channel ("hubproc.*"):
+                # room for bursts, since the layer drops silently at capacity.
+                "channel_capacity": {"hubproc.*": 100_000},
+            },
         }
     }
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -159,6 +166,15 @@ REGISTER_THROTTLE_RATE = env.str("REGISTER_THROTTLE_RATE", default="20/hour")  #
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=30 * 60)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=30 * 60)
+
+# --- Discussion spaces ------------------------------------------------------------------------
+DISCUSSION_MAX_BODY_CHARS = env.int("DISCUSSION_MAX_BODY_CHARS", default=10_000)
+DISCUSSION_MAX_FRAME_BYTES = env.int("DISCUSSION_MAX_FRAME_BYTES", default=64 * 1024)
+DISCUSSION_RATE_LIMIT_COUNT = env.int("DISCUSSION_RATE_LIMIT_COUNT", default=20)
+DISCUSSION_RATE_LIMIT_SECONDS = env.int("DISCUSSION_RATE_LIMIT_SECONDS", default=10)
+DISCUSSION_REPLAY_LIMIT = env.int("DISCUSSION_REPLAY_LIMIT", default=500)
+DISCUSSION_SEND_QUEUE_MAX = env.int("DISCUSSION_SEND_QUEUE_MAX", default=2_000)
+DISCUSSION_GAP_WAIT_SECONDS = env.float("DISCUSSION_GAP_WAIT_SECONDS", default=0.05)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

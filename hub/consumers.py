@@ -1,9 +1,9 @@
 """``/ws/health/``: proves the WebSocket path end to end (proxy upgrade, origin check, auth)."""
 
-import orjson
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from hub.errors import HubError
+from hub.frames import dumps, parse_frame
 
 MAX_FRAME_BYTES = 64 * 1024
 
@@ -15,6 +15,8 @@ class HealthConsumer(AsyncWebsocketConsumer):
     the same way as the Hub's real sockets, without touching any space.
     """
 
+    channel_layer_alias = None  # it receives no events
+
     async def connect(self) -> None:
         await self.accept()
         user = self.scope.get("user")
@@ -23,7 +25,7 @@ class HealthConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
-            frame = _parse_frame(text_data, bytes_data)
+            frame = parse_frame(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
             if frame.get("type") != "ping":
                 raise HubError("invalid_frame", "Only 'ping' frames are understood here.")
         except HubError as error:
@@ -32,17 +34,4 @@ class HealthConsumer(AsyncWebsocketConsumer):
         await self.send_frame({"type": "pong"})
 
     async def send_frame(self, frame: dict) -> None:
-        await self.send(text_data=orjson.dumps(frame).decode())
-
-
-def _parse_frame(text_data: str | None, bytes_data: bytes | None) -> dict:
-    raw = text_data.encode() if text_data is not None else bytes_data or b""
-    if len(raw) > MAX_FRAME_BYTES:
-        raise HubError("too_large", f"A frame may be at most {MAX_FRAME_BYTES} bytes.")
-    try:
-        frame = orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        raise HubError("invalid_frame", "A frame must be a JSON object.") from error
-    if not isinstance(frame, dict):
-        raise HubError("invalid_frame", "A frame must be a JSON object.")
-    return frame
+        await self.send(text_data=dumps(frame))

@@ -43,7 +43,7 @@ def services_env(**overrides: str) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=test_database_url(),
         REDIS_URL=os.environ["REDIS_URL"],
-        CHANNEL_LAYER_PREFIX=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
+        CHANNEL_LAYER_PREFIX=settings.CHANNEL_LAYER_PREFIX,
         LOG_LEVEL="WARNING",
         **overrides,
     )

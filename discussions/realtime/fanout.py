@@ -1,0 +1,338 @@
+"""Each server process's fan-out of space events to the sockets it holds.
+
+A process subscribes to a space's group once, with one channel of its own, however many of its
+sockets are in that space; each event arrives once per process, already encoded, and is handed
+as the same string to every local socket. No database work happens per recipient.
+
+Ordering and loss. Two processes can commit seq 5 and 6 and publish them in the other order,
+and the channel layer may drop an event. ``SpaceFeed`` therefore emits new messages strictly by
+seq: an event that arrives early is held, and if the missing seq has not arrived after a few
+milliseconds it is read from the database (it is committed: a message is published only after
+its commit, and seq N commits before N+1 can take the space lock). Events about a message
+(edits, reactions) wait until that message has gone out.
+
+Slow sockets. Each socket has a bounded outgoing queue drained by its own writer task, so a
+socket that cannot keep up never stalls the others; when its queue is full it is closed with
+``CLOSE_RESYNC`` and resumes from its last seq like any reconnecting client.
+"""
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from discussions.events import presence_frame
+from discussions.realtime.presence import MemoryPresence, RedisPresence
+from discussions.realtime.publish import EVENT_TYPE, apublish, space_event, space_group
+
+logger = logging.getLogger(__name__)
+
+CLOSE_RESYNC = 4008
+HEARTBEAT_SECONDS = 10
+GROUP_REFRESH_SECONDS = 3600  # channels_redis forgets group members after a day
+
+FetchMissing = Callable[[int, int, int], Awaitable[list[tuple[int, str]]]]
+
+
+class Subscriber:
+    """One socket's place in its space's feed.
+
+    Until ``finish_replay`` the socket is catching up from the database, and live events are
+    buffered; afterwards every new message with a seq it has already sent is dropped, so a
+    resuming client gets no gap and no duplicate.
+    """
+
+    def __init__(
+        self,
+        *,
+        user_id: int,
+        username: str,
+        role: str,
+        send: Callable[[str], Awaitable[None]],
+        close: Callable[[int], Awaitable[None]],
+        queue_max: int,
+    ) -> None:
+        self.user_id = user_id
+        self.username = username
+        self.role = role
+        self._send = send
+        self._close = close
+        self._queue: asyncio.Queue[str] = asyncio.Queue(maxsize=queue_max)
+        self._buffer: list[tuple[int | None, str]] | None = []
+        self._queue_max = queue_max
+        self.last_seq = 0
+        self.closed = False
+        self._writer = asyncio.create_task(self._write_loop())
+
+    def send_now(self, text: str) -> None:
+        """Queue a frame for this socket alone (hello, replay, answers to its own frames)."""
+        self._enqueue(text)
+
+    def offer(self, seq: int | None, text: str) -> None:
+        """A frame from the feed."""
+        if self._buffer is not None:
+            if len(self._buffer) >= self._queue_max:
+                self.close(CLOSE_RESYNC)
+            else:
+                self._buffer.append((seq, text))
+            return
+        self._offer_live(seq, text)
+
+    def finish_replay(self, last_replayed_seq: int) -> None:
+        self.last_seq = max(self.last_seq, last_replayed_seq)
+        buffered, self._buffer = self._buffer or [], None
+        for seq, text in buffered:
+            self._offer_live(seq, text)
+
+    def _offer_live(self, seq: int | None, text: str) -> None:
+        if seq is not None:
+            if seq <= self.last_seq:
+                return
+            self.last_seq = seq
+        self._enqueue(text)
+
+    def _enqueue(self, text: str) -> None:
+        if self.closed:
+            return
+        try:
+            self._queue.put_nowait(text)
+        except asyncio.QueueFull:
+            logger.info("socket too slow, closing it to resync", extra={"user_id": self.user_id})
+            self.close(CLOSE_RESYNC)
+
+    def close(self, code: int) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self._writer.cancel()
+        task = asyncio.get_running_loop().create_task(self._close(code))
+        _background.add(task)
+        task.add_done_callback(_background.discard)
+
+    def stop(self) -> None:
+        self.closed = True
+        self._writer.cancel()
+
+    async def _write_loop(self) -> None:
+        queue = self._queue
+        while True:
+            text = await queue.get()
+            await self._send(text)
+
+
+_background: set[asyncio.Task] = set()
+
+
+class SpaceFeed:
+    """One space's events in this process, in seq order, gap-filled from the database."""
+
+    def __init__(self, space_id: int, fetch_missing: FetchMissing, gap_wait: float) -> None:
+        self.space_id = space_id
+        self.subscribers: set[Subscriber] = set()
+        self.next_seq: int | None = None  # unknown until initialize(); events wait until then
+        self._early: list[dict[str, Any]] = []
+        self._held: dict[int, str] = {}
+        self._held_about: dict[int, list[dict[str, Any]]] = {}
+        self._fetch_missing = fetch_missing
+        self._gap_wait = gap_wait
+        self._gap_task: asyncio.Task | None = None
+
+    def initialize(self, last_seq: int) -> None:
+        """Start the feed after ``last_seq``, read *after* subscribing to the group."""
+        self.next_seq = last_seq + 1
+        early, self._early = self._early, []
+        for event in early:
+            self.on_event(event)
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        if self.next_seq is None:
+            self._early.append(event)
+            return
+        if "close_user" in event:
+            for subscriber in [s for s in self.subscribers if s.user_id == event["close_user"]]:
+                subscriber.close(event["code"])
+            return
+        seq = event.get("seq")
+        if seq is not None:
+            self._on_new_message(seq, event["text"])
+            return
+        about = event.get("ref_seq")
+        if about is not None and about >= self.next_seq:
+            self._held_about.setdefault(about, []).append(event)
+            return
+        self._emit(None, event["text"], exclude=event.get("exclude"), roles=event.get("roles"))
+
+    def _on_new_message(self, seq: int, text: str) -> None:
+        if seq < self.next_seq:
+            return  # already out (the replayed copy of a gap, or a duplicate)
+        if seq > self.next_seq:
+            self._held[seq] = text
+            if self._gap_task is None or self._gap_task.done():
+                self._gap_task = asyncio.get_running_loop().create_task(self._fill_gap())
+            return
+        self._emit(seq, text)
+        self.next_seq += 1
+        for event in self._held_about.pop(seq, ()):
+            self._emit(None, event["text"], exclude=event.get("exclude"), roles=event.get("roles"))
+        if seq + 1 in self._held:
+            self._on_new_message(seq + 1, self._held.pop(seq + 1))
+
+    def _emit(self, seq: int | None, text: str, *, exclude: int | None = None, roles: list[str] | None = None) -> None:
+        for subscriber in self.subscribers:
+            if subscriber.user_id == exclude or (roles is not None and subscriber.role not in roles):
+                continue
+            subscriber.offer(seq, text)
+
+    async def _fill_gap(self) -> None:
+        await asyncio.sleep(self._gap_wait)
+        while self._held:
+            first_held = min(self._held)
+            if first_held <= self.next_seq:
+                self._on_new_message(first_held, self._held.pop(first_held))
+                continue
+            try:
+                missing = await self._fetch_missing(self.space_id, self.next_seq, first_held - 1)
+            except Exception:
+                logger.exception("could not read missing messages", extra={"space_id": self.space_id})
+                await asyncio.sleep(1)
+                continue
+            for seq, text in missing:
+                self._on_new_message(seq, text)
+            if self.next_seq < first_held:
+                # Not found (cannot happen for committed seqs); skip rather than stall the space.
+                logger.error("seq gap could not be filled", extra={"space_id": self.space_id})
+                self.next_seq = first_held
+
+
+class LocalFanout:
+    """The fan-out of one event loop (one server process, or one test)."""
+
+    def __init__(self, *, last_seq_of: Callable[[int], Awaitable[int]], fetch_missing: FetchMissing) -> None:
+        self.layer = get_channel_layer()
+        self.presence = (
+            MemoryPresence()
+            if settings.EMBEDDED
+            else RedisPresence(settings.REDIS_URL, prefix=f"{settings.CHANNEL_LAYER_PREFIX}")
+        )
+        self.feeds: dict[int, SpaceFeed] = {}
+        # Held while a space's group subscription changes, so that adding and dropping a feed
+        # never interleave (the process channel is shared by all its feeds).
+        self._space_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._last_seq_of = last_seq_of
+        self._fetch_missing = fetch_missing
+        self._gap_wait = settings.DISCUSSION_GAP_WAIT_SECONDS
+        self._channel: str | None = None
+        self._start_lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task] = []
+
+    async def _ensure_started(self) -> str:
+        async with self._start_lock:
+            if self._channel is None:
+                self._channel = await self.layer.new_channel(prefix="hubproc")
+                loop = asyncio.get_running_loop()
+                self._tasks = [loop.create_task(self._read_loop()), loop.create_task(self._heartbeat_loop())]
+        return self._channel
+
+    async def attach(self, space_id: int, subscriber: Subscriber) -> None:
+        """Add a socket to its space's feed; subscribes this process to the space on first use."""
+        channel = await self._ensure_started()
+        async with self._space_locks[space_id]:
+            feed = self.feeds.get(space_id)
+            if feed is None:
+                feed = self.feeds[space_id] = SpaceFeed(space_id, self._fetch_missing, self._gap_wait)
+                feed.subscribers.add(subscriber)
+                await self.layer.group_add(space_group(space_id), channel)
+                feed.initialize(await self._last_seq_of(space_id))
+            else:
+                feed.subscribers.add(subscriber)
+        was_online = subscriber.username in await self.presence.online(space_id)
+        await self.presence.add(space_id, subscriber.username)
+        if not was_online:
+            await apublish(space_event(space_id, presence_frame(subscriber.username, online=True)))
+
+    async def detach(self, space_id: int, subscriber: Subscriber) -> None:
+        subscriber.stop()
+        feed = self.feeds.get(space_id)
+        if feed is None or subscriber not in feed.subscribers:
+            return
+        feed.subscribers.discard(subscriber)
+        if any(other.user_id == subscriber.user_id for other in feed.subscribers):
+            return
+        await self.presence.remove(space_id, subscriber.username)
+        if subscriber.username not in await self.presence.online(space_id):
+            await apublish(space_event(space_id, presence_frame(subscriber.username, online=False)))
+
+    async def online(self, space_id: int) -> list[str]:
+        return await self.presence.online(space_id)
+
+    async def _read_loop(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self._channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # Redis away: sockets keep working for what they send; events resume with Redis,
+                # and gaps are filled from the database.
+                logger.exception("channel layer receive failed; retrying")
+                await asyncio.sleep(1)
+                continue
+            if message.get("type") != EVENT_TYPE:
+                continue
+            feed = self.feeds.get(message["space"])
+            if feed is not None:
+                feed.on_event(message)
+
+    async def _heartbeat_loop(self) -> None:
+        since_group_refresh = 0.0
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            since_group_refresh += HEARTBEAT_SECONDS
+            try:
+                await self._drop_empty_feeds()
+                await self.presence.refresh(
+                    {(space_id, s.username) for space_id, feed in self.feeds.items() for s in feed.subscribers}
+                )
+                if since_group_refresh >= GROUP_REFRESH_SECONDS:
+                    since_group_refresh = 0.0
+                    for space_id in list(self.feeds):
+                        await self.layer.group_add(space_group(space_id), self._channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("fan-out heartbeat failed")
+
+    async def _drop_empty_feeds(self) -> None:
+        for space_id in list(self.feeds):
+            async with self._space_locks[space_id]:
+                feed = self.feeds.get(space_id)
+                if feed is None or feed.subscribers:
+                    continue
+                del self.feeds[space_id]
+                await self.layer.group_discard(space_group(space_id), self._channel)
+
+    async def shutdown(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.presence.close()
+
+
+_fanouts: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalFanout]" = weakref.WeakKeyDictionary()
+
+
+def local_fanout(factory: Callable[[], LocalFanout]) -> LocalFanout:
+    """This event loop's fan-out, made by ``factory`` on first use."""
+    loop = asyncio.get_running_loop()
+    fanout = _fanouts.get(loop)
+    if fanout is None:
+        fanout = _fanouts[loop] = factory()
+    return fanout

@@ -1,0 +1,91 @@
+"""Who is online in each space, across server processes, and the typing throttle.
+
+With Redis: a sorted set per space whose members are ``username`` + this process's token, scored
+by when the entry expires. Each process refreshes its own entries on a heartbeat, so the entries
+of a process that dies expire on their own. Embedded mode (one server process): in memory.
+"""
+
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+
+import redis.asyncio as aioredis
+
+PRESENCE_TTL_SECONDS = 30
+TYPING_INTERVAL_SECONDS = 3
+
+
+class MemoryPresence:
+    def __init__(self) -> None:
+        self._online: dict[int, Counter[str]] = {}
+        self._typing: dict[tuple[int, int], float] = {}
+
+    async def add(self, space_id: int, username: str) -> None:
+        self._online.setdefault(space_id, Counter())[username] += 1
+
+    async def remove(self, space_id: int, username: str) -> None:
+        counter = self._online.get(space_id)
+        if counter is not None:
+            counter[username] -= 1
+            if counter[username] <= 0:
+                del counter[username]
+
+    async def refresh(self, entries: Iterable[tuple[int, str]]) -> None:
+        return None
+
+    async def online(self, space_id: int) -> list[str]:
+        return sorted(self._online.get(space_id, ()))
+
+    async def typing_allowed(self, space_id: int, user_id: int) -> bool:
+        now = time.monotonic()
+        key = (space_id, user_id)
+        if now - self._typing.get(key, -TYPING_INTERVAL_SECONDS) < TYPING_INTERVAL_SECONDS:
+            return False
+        self._typing[key] = now
+        return True
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisPresence:
+    """Entries are per (username, process): one process leaving does not hide a user another serves."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        self._redis = aioredis.Redis.from_url(url)
+        self._prefix = prefix
+        self._process = uuid.uuid4().hex[:12]
+
+    def _key(self, space_id: int) -> str:
+        return f"{self._prefix}:presence:{space_id}"
+
+    def _member(self, username: str) -> str:
+        return f"{username}\n{self._process}"
+
+    async def add(self, space_id: int, username: str) -> None:
+        await self.refresh([(space_id, username)])
+
+    async def remove(self, space_id: int, username: str) -> None:
+        await self._redis.zrem(self._key(space_id), self._member(username))
+
+    async def refresh(self, entries: Iterable[tuple[int, str]]) -> None:
+        expires = time.time() + PRESENCE_TTL_SECONDS
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for space_id, username in entries:
+                key = self._key(space_id)
+                pipe.zadd(key, {self._member(username): expires})
+                pipe.zremrangebyscore(key, "-inf", time.time())
+                pipe.expire(key, PRESENCE_TTL_SECONDS * 2)
+            await pipe.execute()
+
+    async def online(self, space_id: int) -> list[str]:
+        members = await self._redis.zrangebyscore(self._key(space_id), time.time(), "+inf")
+        return sorted({member.decode().split("\n", 1)[0] for member in members})
+
+    async def typing_allowed(self, space_id: int, user_id: int) -> bool:
+        key = f"{self._prefix}:typing:{space_id}:{user_id}"
+        return bool(await self._redis.set(key, b"1", nx=True, ex=TYPING_INTERVAL_SECONDS))
+
+    async def close(self) -> None:
+        await self._redis.aclose()

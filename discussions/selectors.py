@@ -1,0 +1,98 @@
+"""Reads for discussion spaces. Querysets come with what their callers serialize already joined."""
+
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from discussions.models import Ban, Membership, Message, ModerationAction, Mute, Report, Space, Topic, in_force
+
+HISTORY_LIMIT_MAX = 200
+HISTORY_LIMIT_DEFAULT = 50
+
+
+def spaces_visible_to(user) -> QuerySet[Space]:
+    """Public spaces, and the private ones ``user`` belongs to (never the ones they are banned from)."""
+    visible = Q(visibility=Space.Visibility.PUBLIC)
+    if user.is_authenticated:
+        visible |= Q(memberships__user=user)
+    queryset = Space.objects.filter(visible).distinct()
+    if user.is_authenticated:
+        banned = Ban.objects.filter(in_force(timezone.now()), user=user).values("space_id")
+        queryset = queryset.exclude(pk__in=banned)
+    return queryset.select_related("objective", "region").annotate(member_count=Count("memberships", distinct=True))
+
+
+def membership_of(space: Space, user) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(space=space, user=user).first()
+
+
+def ban_of(space: Space, user) -> Ban | None:
+    if not user.is_authenticated:
+        return None
+    return Ban.objects.filter(in_force(timezone.now()), space=space, user=user).first()
+
+
+def mute_of(space: Space, user) -> Mute | None:
+    return Mute.objects.filter(in_force(timezone.now()), space=space, user=user).first()
+
+
+def messages_with_authors() -> QuerySet[Message]:
+    return Message.objects.select_related("author", "topic")
+
+
+def messages_after(space: Space, after: int, limit: int) -> list[Message]:
+    return list(messages_with_authors().filter(space=space, seq__gt=after).order_by("seq")[:limit])
+
+
+def messages_before(space: Space, before: int, limit: int) -> list[Message]:
+    newest_first = messages_with_authors().filter(space=space, seq__lt=before).order_by("-seq")[:limit]
+    return list(reversed(newest_first))
+
+
+def newest_messages(space: Space, limit: int, *, after: int = 0) -> list[Message]:
+    newest_first = messages_with_authors().filter(space=space, seq__gt=after).order_by("-seq")[:limit]
+    return list(reversed(newest_first))
+
+
+def messages_matching(space: Space, words: str, limit: int) -> list[Message]:
+    """Full-text search with stemming on PostgreSQL; a plain substring match elsewhere."""
+    queryset = messages_with_authors().filter(space=space, deleted=False)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("body", config="english")
+        query = SearchQuery(words, config="english", search_type="websearch")
+        queryset = queryset.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
+        # Matches ordered by seq, so that a result page reads like the conversation.
+        return list(reversed(queryset.order_by("-seq")[:limit]))
+    return list(reversed(queryset.filter(body__icontains=words).order_by("-seq")[:limit]))
+
+
+def topics_with_counts(space: Space) -> QuerySet[Topic]:
+    return Topic.objects.filter(space=space).annotate(
+        message_count=Count("messages", filter=Q(messages__deleted=False)), last_seq=Max("messages__seq")
+    )
+
+
+def members_of(space: Space) -> QuerySet[Membership]:
+    return Membership.objects.filter(space=space).select_related("user").order_by("user__username")
+
+
+def open_reports(space: Space) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(message__space=space, status=Report.Status.OPEN)
+        .select_related("message__author", "reporter")
+        .order_by("-created_at")
+    )
+
+
+def moderation_log(space: Space) -> QuerySet[ModerationAction]:
+    return ModerationAction.objects.filter(space=space).select_related("actor", "target_user")
+
+
+def moderator_ids(space: Space) -> list[int]:
+    return list(
+        Membership.objects.filter(space=space, role=Membership.Role.MODERATOR).values_list("user_id", flat=True)
+    )

@@ -1,0 +1,323 @@
+"""Writing messages: post, edit, delete, pin, react, mark read, report.
+
+Every change is committed before anything is published (``publish_on_commit``), so nothing
+reaches a socket that is not in the database.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from discussions import events
+from discussions.models import Membership, Message, MessageRevision, ModerationAction, Reaction, Report, Space, Topic
+from discussions.realtime.publish import publish_on_commit, space_event
+from discussions.rendering import mentioned_usernames, render_markdown
+from discussions.selectors import messages_with_authors, mute_of
+from discussions.services.access import (
+    SpaceAccess,
+    require_member,
+    require_moderator,
+    space_access,
+    space_access_by_slug,
+)
+from hub.errors import HubError
+
+MAX_TOPIC_CHARS = 200
+MAX_EMOJI_CHARS = 32
+MAX_MENTIONS = 50
+
+
+@dataclass(frozen=True)
+class PostResult:
+    message: Message
+    created: bool  # False: the client_id was seen before and this is the original message
+
+
+def validate_body(body: object) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise HubError("invalid_frame", _("A message needs a non-empty body."))
+    if len(body) > settings.DISCUSSION_MAX_BODY_CHARS:
+        raise HubError(
+            "too_large",
+            _("A message may be at most %(limit)d characters.") % {"limit": settings.DISCUSSION_MAX_BODY_CHARS},
+            status=413,
+        )
+    return body
+
+
+def message_post(
+    *,
+    slug: str,
+    author: User,
+    body: object,
+    client_id: str | None = None,
+    topic: str | None = None,
+    reply_to: int | None = None,
+) -> PostResult:
+    """Store a message with the space's next seq, then (after commit) broadcast ``message.new``.
+
+    The space row lock serializes writers per space: seq grows by exactly one in commit order,
+    and the rate limit and slow mode counted under it are exact. A resent ``client_id`` returns
+    the stored message; the unique constraint on (space, author, client_id) guarantees it.
+    """
+    body = validate_body(body)
+    if client_id is not None and (not isinstance(client_id, str) or not 1 <= len(client_id) <= 64):
+        raise HubError("invalid_frame", _("client_id must be 1 to 64 characters."))
+    if topic is not None and (not isinstance(topic, str) or not topic.strip() or len(topic) > MAX_TOPIC_CHARS):
+        raise HubError("invalid_frame", _("A topic is 1 to %(n)d characters.") % {"n": MAX_TOPIC_CHARS})
+    if reply_to is not None and (not isinstance(reply_to, int) or isinstance(reply_to, bool) or reply_to < 1):
+        raise HubError("invalid_frame", _("reply_to must be the seq of a message."))
+    now = timezone.now()
+    with transaction.atomic():
+        access = space_access_by_slug(slug=slug, user=author, lock=True)
+        space = access.space
+        if client_id is not None:
+            original = messages_with_authors().filter(space=space, author=author, client_id=client_id).first()
+            if original is not None:
+                return PostResult(original, created=False)
+        _check_may_post(access, author, now)
+        if reply_to is not None and reply_to > space.last_seq:
+            raise HubError("not_found", _("There is no message %(seq)d to reply to.") % {"seq": reply_to}, status=404)
+        topic_row = _topic_named(space, topic.strip(), author) if topic is not None else None
+        space.last_seq += 1
+        Space.objects.filter(pk=space.pk).update(last_seq=space.last_seq)
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    space=space,
+                    seq=space.last_seq,
+                    topic=topic_row,
+                    author=author,
+                    body=body,
+                    html=render_markdown(body),
+                    reply_to_seq=reply_to,
+                    client_id=client_id,
+                    mentions=_existing_usernames(mentioned_usernames(body)),
+                    created_at=now,
+                )
+        except IntegrityError as error:
+            # Only reachable if a writer bypassed the space lock; the constraint still holds.
+            raise HubError("conflict", _("This message was already sent."), status=409) from error
+        publish_on_commit(
+            space_event(space.pk, events.message_new_frame(message, space_slug=space.slug), seq=message.seq)
+        )
+    return PostResult(message, created=True)
+
+
+def _check_may_post(access: SpaceAccess, author: User, now) -> None:
+    require_member(access)
+    space = access.space
+    if access.is_moderator:
+        return _check_rate(space, author, now)
+    if space.locked:
+        raise HubError("locked", _("This space is locked."), status=403)
+    if not space.is_open_at(now):
+        raise HubError("closed", _("This space is not open for posting now."), status=403)
+    mute = mute_of(space, author)
+    if mute is not None:
+        raise HubError(
+            "muted", _("You are muted in this space."), status=403, retry_after=_seconds_until(mute.expires_at, now)
+        )
+    if space.slow_mode_seconds:
+        last = (
+            Message.objects.filter(space=space, author=author)
+            .order_by("-seq")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if last is not None and now - last < timedelta(seconds=space.slow_mode_seconds):
+            wait = _seconds_until(last + timedelta(seconds=space.slow_mode_seconds), now)
+            raise HubError("slow_mode", _("Slow mode: wait %(s)d seconds.") % {"s": wait}, status=429, retry_after=wait)
+    return _check_rate(space, author, now)
+
+
+def _check_rate(space: Space, author: User, now) -> None:
+    """At most N messages per author per space in any window of S seconds."""
+    window = timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS)
+    recent = list(
+        Message.objects.filter(space=space, author=author, created_at__gt=now - window)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[: settings.DISCUSSION_RATE_LIMIT_COUNT]
+    )
+    if len(recent) >= settings.DISCUSSION_RATE_LIMIT_COUNT:
+        wait = _seconds_until(recent[-1] + window, now)
+        raise HubError(
+            "rate_limited", _("Too many messages; wait %(s)d seconds.") % {"s": wait}, status=429, retry_after=wait
+        )
+
+
+def _seconds_until(moment, now) -> int | None:
+    if moment is None:
+        return None
+    return max(1, int((moment - now).total_seconds() + 0.999))
+
+
+def _topic_named(space: Space, name: str, author: User) -> Topic:
+    topic, _created = Topic.objects.get_or_create(space=space, name=name, defaults={"created_by": author})
+    return topic
+
+
+def _existing_usernames(candidates: list[str]) -> list[str]:
+    """The candidates that name users, spelled as the users spell them, in the candidates' order."""
+    candidates = candidates[:MAX_MENTIONS]
+    if not candidates:
+        return []
+    any_of = Q()
+    for candidate in candidates:
+        any_of |= Q(username__iexact=candidate)
+    found = {name.casefold(): name for name in User.objects.filter(any_of).values_list("username", flat=True)}
+    return [found[name.casefold()] for name in candidates if name.casefold() in found]
+
+
+def _message_for_change(*, message_id: int, user: User) -> tuple[Message, SpaceAccess]:
+    """The message, locked, with the caller's access to its space."""
+    message = (
+        messages_with_authors().select_related("space").select_for_update(of=("self",)).filter(pk=message_id).first()
+    )
+    if message is None:
+        raise HubError("not_found", _("No such message."), status=404)
+    try:
+        access = space_access(space=message.space, user=user)
+    except HubError as error:
+        if error.status == 404:
+            raise HubError("not_found", _("No such message."), status=404) from error
+        raise
+    return message, access
+
+
+def message_by_seq_id(*, slug: str, seq: object) -> int:
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        raise HubError("invalid_frame", _("seq must be an integer."))
+    message_id = Message.objects.filter(space__slug=slug, seq=seq).values_list("pk", flat=True).first()
+    if message_id is None:
+        raise HubError("not_found", _("No such message."), status=404)
+    return message_id
+
+
+def message_edit(*, message_id: int, user: User, body: object) -> Message:
+    body = validate_body(body)
+    with transaction.atomic():
+        message, _access = _message_for_change(message_id=message_id, user=user)
+        if message.author_id != user.pk:
+            raise HubError("forbidden", _("Only the author may edit a message."), status=403)
+        if message.deleted:
+            raise HubError("not_found", _("This message was deleted."), status=404)
+        if body != message.body:
+            MessageRevision.objects.create(message=message, body=message.body, replaced_by=user)
+            message.body = body
+            message.html = render_markdown(body)
+            message.mentions = _existing_usernames(mentioned_usernames(body))
+            message.edited_at = timezone.now()
+            message.save(update_fields=["body", "html", "mentions", "edited_at"])
+            _publish_updated(message)
+    return message
+
+
+def message_delete(*, message_id: int, user: User, reason: str = "") -> Message:
+    """Empties body and html but keeps the seq (a tombstone); the old body stays for moderators."""
+    with transaction.atomic():
+        message, access = _message_for_change(message_id=message_id, user=user)
+        if message.author_id != user.pk:
+            require_moderator(access)
+        if message.deleted:
+            return message
+        MessageRevision.objects.create(message=message, body=message.body, replaced_by=user)
+        message.body = message.html = ""
+        message.mentions = []
+        message.deleted = True
+        message.pinned = False
+        message.save(update_fields=["body", "html", "mentions", "deleted", "pinned"])
+        if message.author_id != user.pk:
+            ModerationAction.objects.create(
+                space=message.space, actor=user, kind=ModerationAction.Kind.DELETE_MESSAGE,
+                target_user=message.author, message_seq=message.seq, reason=reason,
+            )  # fmt: skip
+        _publish_updated(message)
+    return message
+
+
+def message_pin(*, message_id: int, user: User, pinned: bool = True) -> Message:
+    with transaction.atomic():
+        message, access = _message_for_change(message_id=message_id, user=user)
+        require_moderator(access)
+        if message.deleted:
+            raise HubError("not_found", _("This message was deleted."), status=404)
+        if message.pinned != pinned:
+            message.pinned = pinned
+            message.save(update_fields=["pinned"])
+            kind = ModerationAction.Kind.PIN if pinned else ModerationAction.Kind.UNPIN
+            ModerationAction.objects.create(space=message.space, actor=user, kind=kind, message_seq=message.seq)
+            _publish_updated(message)
+    return message
+
+
+def reaction_set(*, message_id: int, user: User, emoji: object, present: bool) -> Message:
+    """Add (``present``) or remove the caller's ``emoji`` reaction; broadcasts ``reaction``."""
+    if (
+        not isinstance(emoji, str)
+        or not emoji.strip()
+        or len(emoji) > MAX_EMOJI_CHARS
+        or any(c.isspace() for c in emoji)
+    ):
+        raise HubError("invalid_frame", _("An emoji is 1 to %(n)d characters without spaces.") % {"n": MAX_EMOJI_CHARS})
+    with transaction.atomic():
+        message, access = _message_for_change(message_id=message_id, user=user)
+        require_member(access)
+        if message.deleted:
+            raise HubError("not_found", _("This message was deleted."), status=404)
+        if mute_of(message.space, user) is not None:
+            raise HubError("muted", _("You are muted in this space."), status=403)
+        if present:
+            changed = Reaction.objects.get_or_create(message=message, user=user, emoji=emoji)[1]
+        else:
+            changed = Reaction.objects.filter(message=message, user=user, emoji=emoji).delete()[0] > 0
+        if changed:
+            counts = dict(message.reactions)
+            counts[emoji] = counts.get(emoji, 0) + (1 if present else -1)
+            if counts[emoji] <= 0:
+                del counts[emoji]
+            message.reactions = counts
+            message.save(update_fields=["reactions"])
+            publish_on_commit(space_event(message.space_id, events.reaction_frame(message), ref_seq=message.seq))
+    return message
+
+
+def read_mark(*, slug: str, user: User, seq: object) -> int:
+    """Marks the space read up to ``seq`` (never backwards); returns the new read marker."""
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise HubError("invalid_frame", _("seq must be a non-negative integer."))
+    access = space_access_by_slug(slug=slug, user=user)
+    if access.membership is None:
+        raise HubError("not_member", _("Join the space first."), status=403)
+    seq = min(seq, access.space.last_seq)
+    Membership.objects.filter(pk=access.membership.pk).update(last_read_seq=Greatest(F("last_read_seq"), seq))
+    return max(access.membership.last_read_seq, seq)
+
+
+def report_create(*, message_id: int, user: User, reason: object) -> Report:
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 2000:
+        raise HubError("invalid", _("Say why, in at most 2000 characters."))
+    with transaction.atomic():
+        message, access = _message_for_change(message_id=message_id, user=user)
+        require_member(access)
+        report, created = Report.objects.get_or_create(message=message, reporter=user, defaults={"reason": reason})
+        if created:
+            publish_on_commit(space_event(message.space_id, events.report_frame(report), roles=["moderator"]))
+    return report
+
+
+def _publish_updated(message: Message) -> None:
+    publish_on_commit(
+        space_event(
+            message.space_id,
+            events.message_updated_frame(message, space_slug=message.space.slug),
+            ref_seq=message.seq,
+        )
+    )

@@ -1,0 +1,95 @@
+"""Bans and mutes. A ban closes the user's sockets on the space at once, on every server process."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from discussions.models import Ban, Membership, ModerationAction, Mute
+from discussions.realtime.publish import close_event, publish_on_commit
+from discussions.services.access import require_moderator, space_access_by_slug
+from discussions.services.spaces import user_named
+from hub.errors import HubError
+
+MAX_MINUTES = 60 * 24 * 366
+
+
+def _expiry(minutes: int | None, *, required: bool):
+    if minutes is None:
+        if required:
+            raise HubError("invalid", _("Say for how many minutes."))
+        return None
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_MINUTES:
+        raise HubError("invalid", _("minutes must be between 1 and %(max)d.") % {"max": MAX_MINUTES})
+    return timezone.now() + timedelta(minutes=minutes)
+
+
+def _target(access, username: str) -> User:
+    target = user_named(username)
+    is_moderator = Membership.objects.filter(space=access.space, user=target, role=Membership.Role.MODERATOR).exists()
+    if target.is_staff or is_moderator:
+        raise HubError("forbidden", _("Moderators and staff cannot be banned or muted."), status=403)
+    return target
+
+
+def ban_create(*, slug: str, moderator: User, username: str, reason: str = "", minutes: int | None = None) -> Ban:
+    expires_at = _expiry(minutes, required=False)
+    with transaction.atomic():
+        access = space_access_by_slug(slug=slug, user=moderator)
+        require_moderator(access)
+        target = _target(access, username)
+        ban, _created = Ban.objects.update_or_create(
+            space=access.space,
+            user=target,
+            defaults={"reason": reason, "created_by": moderator, "expires_at": expires_at},
+        )
+        ModerationAction.objects.create(
+            space=access.space, actor=moderator, kind=ModerationAction.Kind.BAN, target_user=target,
+            reason=reason, details={"minutes": minutes},
+        )  # fmt: skip
+        publish_on_commit(close_event(access.space.pk, target.pk))
+    return ban
+
+
+def ban_remove(*, slug: str, moderator: User, username: str) -> None:
+    with transaction.atomic():
+        access = space_access_by_slug(slug=slug, user=moderator)
+        require_moderator(access)
+        target = user_named(username)
+        if not Ban.objects.filter(space=access.space, user=target).delete()[0]:
+            raise HubError("not_found", _("%(name)s is not banned here.") % {"name": username}, status=404)
+        ModerationAction.objects.create(
+            space=access.space, actor=moderator, kind=ModerationAction.Kind.UNBAN, target_user=target
+        )
+
+
+def mute_create(*, slug: str, moderator: User, username: str, minutes: int | None, reason: str = "") -> Mute:
+    expires_at = _expiry(minutes, required=True)
+    with transaction.atomic():
+        access = space_access_by_slug(slug=slug, user=moderator)
+        require_moderator(access)
+        target = _target(access, username)
+        mute, _created = Mute.objects.update_or_create(
+            space=access.space,
+            user=target,
+            defaults={"reason": reason, "created_by": moderator, "expires_at": expires_at},
+        )
+        ModerationAction.objects.create(
+            space=access.space, actor=moderator, kind=ModerationAction.Kind.MUTE, target_user=target,
+            reason=reason, details={"minutes": minutes},
+        )  # fmt: skip
+    return mute
+
+
+def mute_remove(*, slug: str, moderator: User, username: str) -> None:
+    with transaction.atomic():
+        access = space_access_by_slug(slug=slug, user=moderator)
+        require_moderator(access)
+        target = user_named(username)
+        if not Mute.objects.filter(space=access.space, user=target).delete()[0]:
+            raise HubError("not_found", _("%(name)s is not muted here.") % {"name": username}, status=404)
+        ModerationAction.objects.create(
+            space=access.space, actor=moderator, kind=ModerationAction.Kind.UNMUTE, target_user=target
+        )

@@ -1,0 +1,186 @@
+"""Creating and changing spaces, membership, invitations, moderators and discussion questions."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from discussions import events
+from discussions.models import Ban, Invitation, Membership, ModerationAction, Space, Topic, in_force
+from discussions.realtime.publish import publish_on_commit, space_event
+from discussions.services.access import require_moderator, space_access_by_slug
+from discussions.services.messages import PostResult, message_post
+from gcm.models import Objective, Region
+from hub.errors import HubError
+
+EDITABLE_FIELDS = (
+    "name", "description", "visibility", "locked", "opens_at", "closes_at", "audience", "languages",
+    "slow_mode_seconds", "summary",
+)  # fmt: skip
+
+
+def user_named(username: str) -> User:
+    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    if user is None:
+        raise HubError("not_found", _("No user %(name)s.") % {"name": username}, status=404)
+    return user
+
+
+def member_count(space: Space) -> int:
+    return Membership.objects.filter(space=space).count()
+
+
+def publish_space_updated(space: Space) -> None:
+    frame = events.space_updated_frame(space, member_count=member_count(space))
+    publish_on_commit(space_event(space.pk, frame))
+
+
+def space_create(
+    *, creator: User, slug: str, name: str, objective: str | None = None, region: str | None = None, **fields: Any
+) -> Space:
+    if not creator.is_staff:
+        raise HubError("forbidden", _("Only staff create spaces."), status=403)
+    objective_row = Objective.objects.filter(key=objective).first() if objective else None
+    if objective and objective_row is None:
+        raise HubError("invalid", _("No objective %(key)s.") % {"key": objective})
+    region_row = Region.objects.filter(slug=region).first() if region else None
+    if region and region_row is None:
+        raise HubError("invalid", _("No region %(slug)s.") % {"slug": region})
+    try:
+        with transaction.atomic():
+            space = Space.objects.create(
+                slug=slug, name=name, objective=objective_row, region=region_row, created_by=creator, **fields
+            )
+            Membership.objects.create(space=space, user=creator, role=Membership.Role.MODERATOR)
+    except IntegrityError as error:
+        raise HubError("conflict", _("A space with that slug already exists."), status=409) from error
+    return space
+
+
+def space_update(*, slug: str, user: User, changes: dict[str, Any]) -> Space:
+    """Moderators (and staff) change a space; locks, unlocks and summaries go to the moderation log."""
+    with transaction.atomic():
+        access = space_access_by_slug(slug=slug, user=user, lock=True)
+        require_moderator(access)
+        space = access.space
+        changed = {
+            field: value
+            for field, value in changes.items()
+            if field in EDITABLE_FIELDS and getattr(space, field) != value
+        }
+        if not changed:
+            return space
+        for field, value in changed.items():
+            setattr(space, field, value)
+        space.save(update_fields=list(changed))
+        for field in changed:
+            kind = _logged_kind(field, space)
+            ModerationAction.objects.create(
+                space=space, actor=user, kind=kind, details={"field": field, "value": _jsonable(changed[field])}
+            )
+        publish_space_updated(space)
+    return space
+
+
+def _logged_kind(field: str, space: Space) -> str:
+    if field == "locked":
+        return ModerationAction.Kind.LOCK if space.locked else ModerationAction.Kind.UNLOCK
+    if field == "summary":
+        return ModerationAction.Kind.PUBLISH_SUMMARY
+    return ModerationAction.Kind.UPDATE_SPACE
+
+
+def _jsonable(value: Any) -> Any:
+    return events.iso(value) if hasattr(value, "isoformat") else value
+
+
+def space_join(*, slug: str, user: User) -> Membership:
+    with transaction.atomic():
+        space = Space.objects.select_for_update().filter(slug=slug).first()
+        if space is None:
+            raise HubError("not_found", _("No such space."), status=404)
+        existing = Membership.objects.filter(space=space, user=user).first()
+        if existing is not None:
+            return existing
+        if Ban.objects.filter(in_force(timezone.now()), space=space, user=user).exists():
+            raise HubError("forbidden", _("You are banned from this space."), status=403)
+        if space.is_private and not user.is_staff:
+            invitation = Invitation.objects.filter(space=space, user=user).first()
+            if invitation is None:
+                raise HubError("forbidden", _("This space is by invitation only."), status=403)
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["accepted_at"])
+        membership = Membership.objects.create(space=space, user=user)
+        publish_on_commit(space_event(space.pk, events.member_frame(user.username, joined=True)))
+    return membership
+
+
+def space_leave(*, slug: str, user: User) -> None:
+    with transaction.atomic():
+        deleted, _rows = Membership.objects.filter(space__slug=slug, user=user).delete()
+        if not deleted:
+            raise HubError("not_member", _("You are not a member of this space."), status=403)
+        space_id = Space.objects.filter(slug=slug).values_list("pk", flat=True).get()
+        publish_on_commit(space_event(space_id, events.member_frame(user.username, joined=False)))
+
+
+def invitation_create(*, slug: str, moderator: User, username: str) -> Invitation:
+    with transaction.atomic():
+        access = space_access_by_slug(slug=slug, user=moderator)
+        require_moderator(access)
+        invitee = user_named(username)
+        invitation, created = Invitation.objects.get_or_create(
+            space=access.space, user=invitee, defaults={"invited_by": moderator}
+        )
+        if created:
+            ModerationAction.objects.create(
+                space=access.space, actor=moderator, kind=ModerationAction.Kind.INVITE, target_user=invitee
+            )
+    return invitation
+
+
+def moderator_set(*, slug: str, staff: User, username: str, moderator: bool) -> None:
+    if not staff.is_staff:
+        raise HubError("forbidden", _("Only staff appoint moderators."), status=403)
+    with transaction.atomic():
+        access = space_access_by_slug(slug=slug, user=staff)
+        target = user_named(username)
+        if moderator:
+            Membership.objects.update_or_create(
+                space=access.space, user=target, defaults={"role": Membership.Role.MODERATOR}
+            )
+        else:
+            updated = Membership.objects.filter(space=access.space, user=target, role=Membership.Role.MODERATOR).update(
+                role=Membership.Role.MEMBER
+            )
+            if not updated:
+                raise HubError("not_found", _("%(name)s is not a moderator here.") % {"name": username}, status=404)
+        kind = ModerationAction.Kind.ADD_MODERATOR if moderator else ModerationAction.Kind.REMOVE_MODERATOR
+        ModerationAction.objects.create(space=access.space, actor=staff, kind=kind, target_user=target)
+
+
+def question_pose(*, slug: str, moderator: User, title: str, body: str) -> PostResult:
+    """A discussion question: a topic marked as a question, opened by the moderator's message."""
+    with transaction.atomic():
+        access = space_access_by_slug(slug=slug, user=moderator, lock=True)
+        require_moderator(access)
+        topic, created = Topic.objects.get_or_create(
+            space=access.space, name=title, defaults={"is_question": True, "body": body, "created_by": moderator}
+        )
+        if not created:
+            if topic.is_question:
+                raise HubError("conflict", _("That question has already been posed."), status=409)
+            topic.is_question, topic.body = True, body
+            topic.save(update_fields=["is_question", "body"])
+        ModerationAction.objects.create(
+            space=access.space, actor=moderator, kind=ModerationAction.Kind.POSE_QUESTION, details={"title": title}
+        )
+        return message_post(slug=slug, author=moderator, body=f"**{title}**\n\n{body}", topic=title)
+
+
+def spaces_member_counts(space_ids: list[int]) -> dict[int, int]:
+    rows = Membership.objects.filter(space_id__in=space_ids).values("space_id").annotate(n=Count("id"))
+    return {row["space_id"]: row["n"] for row in rows}

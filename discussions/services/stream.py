@@ -1,0 +1,51 @@
+"""Reads behind a space socket: what a (re)connecting socket catches up on, and gap fills."""
+
+from dataclasses import dataclass
+
+import orjson
+from django.conf import settings
+
+from discussions import events, selectors
+from discussions.models import Message, Space
+from discussions.services.access import SpaceAccess
+
+
+@dataclass(frozen=True)
+class SocketStart:
+    access: SpaceAccess
+    last_seq: int
+    replay: list[tuple[int, str]]  # (seq, encoded message.new frame), ascending
+    truncated_from: int | None  # set when more were missing than the replay limit
+
+
+def encoded_message_new(message: Message, space_slug: str) -> str:
+    return orjson.dumps(events.message_new_frame(message, space_slug=space_slug)).decode()
+
+
+def socket_start(*, access: SpaceAccess, after: int | None) -> SocketStart:
+    """Catch-up for a socket whose access was checked. Call *after* the socket is in its space's feed.
+
+    With ``after``, every message with seq > after, oldest first; when more than the replay limit
+    are missing, only the newest ``limit`` of them, and ``truncated_from`` says where they begin.
+    """
+    space = access.space
+    last_seq = Space.objects.filter(pk=space.pk).values_list("last_seq", flat=True).get()
+    if after is None or after >= last_seq:
+        return SocketStart(access, last_seq, [], None)
+    limit = settings.DISCUSSION_REPLAY_LIMIT
+    messages = selectors.newest_messages(space, limit, after=after)
+    replay = [(message.seq, encoded_message_new(message, space.slug)) for message in messages]
+    truncated_from = replay[0][0] if last_seq - after > limit and replay else None
+    return SocketStart(access, last_seq, replay, truncated_from)
+
+
+def missing_messages(space_id: int, from_seq: int, to_seq: int) -> list[tuple[int, str]]:
+    slug = Space.objects.filter(pk=space_id).values_list("slug", flat=True).first()
+    if slug is None:
+        return []
+    messages = selectors.messages_with_authors().filter(space_id=space_id, seq__gte=from_seq, seq__lte=to_seq)
+    return [(message.seq, encoded_message_new(message, slug)) for message in messages.order_by("seq")]
+
+
+def space_last_seq(space_id: int) -> int:
+    return Space.objects.filter(pk=space_id).values_list("last_seq", flat=True).first() or 0
