@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 api_v1 = [
     path("", include("gcm.urls")),
     path("", include("accounts.api_urls")),
+    path("", include("discussions.urls")),
 ]
 
 urlpatterns = [

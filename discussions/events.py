@@ -98,3 +98,52 @@ def report_frame(report) -> dict[str, Any]:
         "report": {"id": report.pk, "seq": report.message.seq, "reason": report.reason,
                    "reporter": report.reporter.username, "created_at": iso(report.created_at)},
     }  # fmt: skip
+
+
+def topic_payload(topic) -> dict[str, Any]:
+    """Call on ``selectors.topics_with_counts`` rows."""
+    return {
+        "name": topic.name,
+        "question": topic.is_question,
+        "body": topic.body,
+        "message_count": topic.message_count,
+        "last_seq": topic.last_seq,
+    }
+
+
+def member_payload(membership, *, online: bool) -> dict[str, Any]:
+    user = membership.user
+    return {"username": user.username, "display_name": user.display_name or user.username,
+            "role": membership.role, "online": online}  # fmt: skip
+
+
+def report_payload(report) -> dict[str, Any]:
+    return {
+        "id": report.pk,
+        "message": message_payload(report.message, space_slug=report.message.space.slug),
+        "reason": report.reason,
+        "reporter": report.reporter.username,
+        "status": report.status,
+        "created_at": iso(report.created_at),
+    }
+
+
+def moderation_action_payload(action) -> dict[str, Any]:
+    return {
+        "id": action.pk,
+        "action": action.kind,
+        "actor": action.actor.username if action.actor else None,
+        "target": action.target_user.username if action.target_user else None,
+        "message_seq": action.message_seq,
+        "reason": action.reason,
+        "details": action.details,
+        "created_at": iso(action.created_at),
+    }
+
+
+def revision_payload(revision) -> dict[str, Any]:
+    return {
+        "body": revision.body,
+        "replaced_at": iso(revision.replaced_at),
+        "replaced_by": revision.replaced_by.username if revision.replaced_by else None,
+    }

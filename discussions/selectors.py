@@ -83,7 +83,7 @@ def members_of(space: Space) -> QuerySet[Membership]:
 def open_reports(space: Space) -> QuerySet[Report]:
     return (
         Report.objects.filter(message__space=space, status=Report.Status.OPEN)
-        .select_related("message__author", "reporter")
+        .select_related("message__author", "message__topic", "message__space", "reporter")
         .order_by("-created_at")
     )
 

@@ -28,7 +28,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from discussions.events import presence_frame
-from discussions.realtime.presence import MemoryPresence, RedisPresence
+from discussions.realtime.presence import presence_store
 from discussions.realtime.publish import EVENT_TYPE, apublish, space_event, space_group
 
 logger = logging.getLogger(__name__)
@@ -215,11 +215,7 @@ class LocalFanout:
 
     def __init__(self, *, last_seq_of: Callable[[int], Awaitable[int]], fetch_missing: FetchMissing) -> None:
         self.layer = get_channel_layer()
-        self.presence = (
-            MemoryPresence()
-            if settings.EMBEDDED
-            else RedisPresence(settings.REDIS_URL, prefix=f"{settings.CHANNEL_LAYER_PREFIX}")
-        )
+        self.presence = presence_store()
         self.feeds: dict[int, SpaceFeed] = {}
         # Held while a space's group subscription changes, so that adding and dropping a feed
         # never interleave (the process channel is shared by all its feeds).
@@ -327,6 +323,11 @@ class LocalFanout:
 
 
 _fanouts: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalFanout]" = weakref.WeakKeyDictionary()
+
+
+def current_fanout() -> LocalFanout | None:
+    """This event loop's fan-out, if it has one."""
+    return _fanouts.get(asyncio.get_running_loop())
 
 
 def local_fanout(factory: Callable[[], LocalFanout]) -> LocalFanout:

@@ -10,7 +10,9 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 
+import redis
 import redis.asyncio as aioredis
+from django.conf import settings
 
 PRESENCE_TTL_SECONDS = 30
 TYPING_INTERVAL_SECONDS = 3
@@ -89,3 +91,27 @@ class RedisPresence:
 
     async def close(self) -> None:
         await self._redis.aclose()
+
+
+# Embedded mode runs one server process: its presence is this one table, which the web views
+# (threads of the same process) read too.
+_memory_presence = MemoryPresence()
+
+
+def presence_store() -> MemoryPresence | RedisPresence:
+    """The store for a new fan-out (one per event loop)."""
+    if settings.EMBEDDED:
+        return _memory_presence
+    return RedisPresence(settings.REDIS_URL, prefix=settings.CHANNEL_LAYER_PREFIX)
+
+
+def online_usernames(space_id: int) -> set[str]:
+    """Who is online in a space, for synchronous callers (the REST members list)."""
+    if settings.EMBEDDED:
+        return set(_memory_presence._online.get(space_id, ()))
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        members = client.zrangebyscore(f"{settings.CHANNEL_LAYER_PREFIX}:presence:{space_id}", time.time(), "+inf")
+    finally:
+        client.close()
+    return {member.decode().split("\n", 1)[0] for member in members}

@@ -176,11 +176,12 @@ def _existing_usernames(candidates: list[str]) -> list[str]:
     return [found[name.casefold()] for name in candidates if name.casefold() in found]
 
 
-def _message_for_change(*, message_id: int, user: User) -> tuple[Message, SpaceAccess]:
-    """The message, locked, with the caller's access to its space."""
-    message = (
-        messages_with_authors().select_related("space").select_for_update(of=("self",)).filter(pk=message_id).first()
-    )
+def _message_for_change(*, message_id: int, user: User, lock: bool = True) -> tuple[Message, SpaceAccess]:
+    """The message (locked, unless ``lock`` is off) with the caller's access to its space."""
+    queryset = messages_with_authors().select_related("space")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    message = queryset.filter(pk=message_id).first()
     if message is None:
         raise HubError("not_found", _("No such message."), status=404)
     try:
@@ -311,6 +312,12 @@ def report_create(*, message_id: int, user: User, reason: object) -> Report:
         if created:
             publish_on_commit(space_event(message.space_id, events.report_frame(report), roles=["moderator"]))
     return report
+
+
+def message_revisions(*, message_id: int, user: User) -> list[MessageRevision]:
+    message, access = _message_for_change(message_id=message_id, user=user, lock=False)
+    require_moderator(access)
+    return list(message.revisions.select_related("replaced_by").order_by("replaced_at", "pk"))
 
 
 def _publish_updated(message: Message) -> None:

@@ -1,0 +1,343 @@
+"""The discussion REST API: thin views over ``discussions.services`` and ``discussions.selectors``."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from discussions import events, selectors
+from discussions import schema as o
+from discussions import serializers as s
+from discussions.models import Message, Space
+from discussions.realtime.presence import online_usernames
+from discussions.schema import paginated
+from discussions.services import messages as message_services
+from discussions.services import moderation, spaces
+from discussions.services.access import SpaceAccess, require_moderator, space_access_by_slug
+
+AUTHENTICATED = [permissions.IsAuthenticated]
+
+
+def _valid(serializer_class, data, **kwargs) -> dict[str, Any]:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _access(request: Request, slug: str) -> SpaceAccess:
+    return space_access_by_slug(slug=slug, user=request.user)
+
+
+def _space_response(space: Space, *, code: int = status.HTTP_200_OK) -> Response:
+    return Response(events.space_payload(space, member_count=spaces.member_count(space)), status=code)
+
+
+def _paginated(request: Request, view: APIView, queryset: QuerySet, to_item) -> Response:
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response([to_item(row) for row in page])
+
+
+class SpaceListView(APIView):
+    @extend_schema(
+        operation_id="v1_spaces_list",
+        parameters=[OpenApiParameter("objective", str, many=True)],
+        responses={200: paginated(o.SpaceOut)},
+    )
+    def get(self, request: Request) -> Response:
+        query = _valid(s.SpaceQuerySerializer, {"objective": request.query_params.getlist("objective")})
+        queryset = selectors.spaces_visible_to(request.user).order_by("objective__position", "name", "pk")
+        if query.get("objective"):
+            queryset = queryset.filter(objective__key__in=query["objective"])
+        return _paginated(
+            request, self, queryset, lambda space: events.space_payload(space, member_count=space.member_count)
+        )
+
+    @extend_schema(request=s.SpaceCreateSerializer, responses={201: o.SpaceOut})
+    def post(self, request: Request) -> Response:
+        data = _valid(s.SpaceCreateSerializer, request.data)
+        space = spaces.space_create(creator=request.user, **data)
+        return _space_response(space, code=status.HTTP_201_CREATED)
+
+
+class SpaceDetailView(APIView):
+    @extend_schema(responses={200: o.SpaceOut})
+    def get(self, request: Request, slug: str) -> Response:
+        return _space_response(_access(request, slug).space)
+
+    @extend_schema(request=s.SpaceChangeSerializer, responses={200: o.SpaceOut})
+    def patch(self, request: Request, slug: str) -> Response:
+        access = _access(request, slug)
+        require_moderator(access)
+        changes = _valid(s.SpaceChangeSerializer, request.data, instance=access.space, partial=True)
+        return _space_response(spaces.space_update(slug=slug, user=request.user, changes=changes))
+
+
+class SpaceJoinView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=None, responses={200: o.MembershipOut})
+    def post(self, request: Request, slug: str) -> Response:
+        membership = spaces.space_join(slug=slug, user=request.user)
+        return Response({"space": slug, "role": membership.role})
+
+
+class SpaceLeaveView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, slug: str) -> Response:
+        spaces.space_leave(slug=slug, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SpaceInvitationsView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=s.UsernameSerializer, responses={201: o.InvitationOut})
+    def post(self, request: Request, slug: str) -> Response:
+        data = _valid(s.UsernameSerializer, request.data)
+        invitation = spaces.invitation_create(slug=slug, moderator=request.user, username=data["username"])
+        body = {"space": slug, "username": invitation.user.username, "created_at": events.iso(invitation.created_at)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class SpaceTopicsView(APIView):
+    @extend_schema(responses={200: paginated(o.TopicOut)})
+    def get(self, request: Request, slug: str) -> Response:
+        access = _access(request, slug)
+        topics = selectors.topics_with_counts(access.space).order_by("created_at", "pk")
+        return _paginated(
+            request,
+            self,
+            topics,
+            events.topic_payload,
+        )
+
+
+class SpaceQuestionsView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=s.QuestionSerializer, responses={201: o.MessageOut})
+    def post(self, request: Request, slug: str) -> Response:
+        data = _valid(s.QuestionSerializer, request.data)
+        result = spaces.question_pose(slug=slug, moderator=request.user, **data)
+        return Response(events.message_payload(result.message, space_slug=slug), status=status.HTTP_201_CREATED)
+
+
+class SpaceMembersView(APIView):
+    @extend_schema(responses={200: paginated(o.MemberOut)})
+    def get(self, request: Request, slug: str) -> Response:
+        access = _access(request, slug)
+        online = online_usernames(access.space.pk)
+        return _paginated(
+            request,
+            self,
+            selectors.members_of(access.space),
+            lambda membership: events.member_payload(membership, online=membership.user.username in online),
+        )
+
+
+class SpaceModeratorsView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=s.UsernameSerializer, responses={201: o.MembershipOut})
+    def post(self, request: Request, slug: str) -> Response:
+        data = _valid(s.UsernameSerializer, request.data)
+        spaces.moderator_set(slug=slug, staff=request.user, username=data["username"], moderator=True)
+        return Response({"username": data["username"], "role": "moderator"}, status=status.HTTP_201_CREATED)
+
+
+class SpaceModeratorDetailView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, slug: str, username: str) -> Response:
+        spaces.moderator_set(slug=slug, staff=request.user, username=username, moderator=False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SpaceBansView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=s.BanSerializer, responses={201: o.RestrictionOut})
+    def post(self, request: Request, slug: str) -> Response:
+        data = _valid(s.BanSerializer, request.data)
+        ban = moderation.ban_create(slug=slug, moderator=request.user, **data)
+        body = {"username": ban.user.username, "reason": ban.reason, "expires_at": events.iso(ban.expires_at)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class SpaceBanDetailView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, slug: str, username: str) -> Response:
+        moderation.ban_remove(slug=slug, moderator=request.user, username=username)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SpaceMutesView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=s.MuteSerializer, responses={201: o.RestrictionOut})
+    def post(self, request: Request, slug: str) -> Response:
+        data = _valid(s.MuteSerializer, request.data)
+        mute = moderation.mute_create(slug=slug, moderator=request.user, **data)
+        body = {"username": mute.user.username, "reason": mute.reason, "expires_at": events.iso(mute.expires_at)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class SpaceMuteDetailView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, slug: str, username: str) -> Response:
+        moderation.mute_remove(slug=slug, moderator=request.user, username=username)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SpaceReportsView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(responses={200: paginated(o.ReportOut)})
+    def get(self, request: Request, slug: str) -> Response:
+        access = _access(request, slug)
+        require_moderator(access)
+        return _paginated(
+            request,
+            self,
+            selectors.open_reports(access.space),
+            events.report_payload,
+        )
+
+
+class SpaceModerationLogView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(responses={200: paginated(o.ModerationActionOut)})
+    def get(self, request: Request, slug: str) -> Response:
+        access = _access(request, slug)
+        require_moderator(access)
+        return _paginated(
+            request,
+            self,
+            selectors.moderation_log(access.space),
+            events.moderation_action_payload,
+        )
+
+
+class SpaceReadView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=s.ReadSerializer, responses={200: o.ReadOut})
+    def post(self, request: Request, slug: str) -> Response:
+        data = _valid(s.ReadSerializer, request.data)
+        return Response({"last_read_seq": message_services.read_mark(slug=slug, user=request.user, seq=data["seq"])})
+
+
+class SpaceMessagesView(APIView):
+    """Not paginated: ``{"results": [...], "last_seq": N}``, paged by seq with after/before."""
+
+    @extend_schema(parameters=[s.MessageQuerySerializer], responses={200: o.MessageListOut})
+    def get(self, request: Request, slug: str) -> Response:
+        access = _access(request, slug)
+        query = _valid(s.MessageQuerySerializer, request.query_params)
+        space, limit = access.space, query["limit"]
+        if "q" in query:
+            found = selectors.messages_matching(space, query["q"], limit)
+        elif "before" in query:
+            found = selectors.messages_before(space, query["before"], limit)
+        elif "after" in query:
+            found = selectors.messages_after(space, query["after"], limit)
+        else:
+            found = selectors.newest_messages(space, limit)
+        if "topic" in query:
+            found = [message for message in found if message.topic and message.topic.name == query["topic"]]
+        return Response(
+            {"results": [events.message_payload(m, space_slug=slug) for m in found], "last_seq": space.last_seq}
+        )
+
+    @extend_schema(request=s.MessagePostSerializer, responses={201: o.MessageOut})
+    def post(self, request: Request, slug: str) -> Response:
+        data = _valid(s.MessagePostSerializer, request.data)
+        result = message_services.message_post(slug=slug, author=request.user, **data)
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(events.message_payload(result.message, space_slug=slug), status=code)
+
+
+def _message_response(message: Message) -> Response:
+    message = selectors.messages_with_authors().select_related("space").get(pk=message.pk)
+    return Response(events.message_payload(message, space_slug=message.space.slug))
+
+
+class MessageDetailView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=s.MessageEditSerializer, responses={200: o.MessageOut})
+    def patch(self, request: Request, message_id: int) -> Response:
+        data = _valid(s.MessageEditSerializer, request.data)
+        return _message_response(message_services.message_edit(message_id=message_id, user=request.user, **data))
+
+    @extend_schema(responses={200: o.MessageOut})
+    def delete(self, request: Request, message_id: int) -> Response:
+        return _message_response(message_services.message_delete(message_id=message_id, user=request.user))
+
+
+class MessagePinView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=None, responses={200: o.MessageOut})
+    def post(self, request: Request, message_id: int) -> Response:
+        return _message_response(message_services.message_pin(message_id=message_id, user=request.user, pinned=True))
+
+    @extend_schema(responses={200: o.MessageOut})
+    def delete(self, request: Request, message_id: int) -> Response:
+        return _message_response(message_services.message_pin(message_id=message_id, user=request.user, pinned=False))
+
+
+class MessageReactionsView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=s.ReactionSerializer, responses={200: o.ReactionsOut})
+    def post(self, request: Request, message_id: int) -> Response:
+        data = _valid(s.ReactionSerializer, request.data)
+        message = message_services.reaction_set(
+            message_id=message_id, user=request.user, emoji=data["emoji"], present=True
+        )
+        return Response({"seq": message.seq, "reactions": message.reactions})
+
+
+class MessageReactionDetailView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(responses={200: o.ReactionsOut})
+    def delete(self, request: Request, message_id: int, emoji: str) -> Response:
+        message = message_services.reaction_set(message_id=message_id, user=request.user, emoji=emoji, present=False)
+        return Response({"seq": message.seq, "reactions": message.reactions})
+
+
+class MessageReportsView(APIView):
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(request=s.ReportSerializer, responses={201: o.ReportCreatedOut})
+    def post(self, request: Request, message_id: int) -> Response:
+        data = _valid(s.ReportSerializer, request.data)
+        report = message_services.report_create(message_id=message_id, user=request.user, reason=data["reason"])
+        return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
+
+
+class MessageRevisionsView(APIView):
+    """Earlier bodies of an edited or deleted message, for the space's moderators."""
+
+    permission_classes = AUTHENTICATED
+
+    @extend_schema(responses={200: o.RevisionListOut})
+    def get(self, request: Request, message_id: int) -> Response:
+        revisions = message_services.message_revisions(message_id=message_id, user=request.user)
+        return Response({"results": [events.revision_payload(revision) for revision in revisions]})

@@ -1,0 +1,140 @@
+"""Output shapes of the discussion API for the OpenAPI document (responses are built in ``events``)."""
+
+from rest_framework import serializers
+
+
+class AuthorOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+
+
+class SpaceOut(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["objective", "thematic", "regional"])
+    objective = serializers.CharField(allow_null=True)
+    region = serializers.CharField(allow_null=True)
+    visibility = serializers.ChoiceField(choices=["public", "private"])
+    locked = serializers.BooleanField()
+    opens_at = serializers.DateTimeField(allow_null=True)
+    closes_at = serializers.DateTimeField(allow_null=True)
+    audience = serializers.CharField()
+    languages = serializers.ListField(child=serializers.CharField())
+    slow_mode_seconds = serializers.IntegerField()
+    summary = serializers.CharField()
+    member_count = serializers.IntegerField()
+    last_seq = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class MessageOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    seq = serializers.IntegerField()
+    space = serializers.SlugField()
+    topic = serializers.CharField(allow_null=True)
+    author = AuthorOut()
+    body = serializers.CharField()
+    html = serializers.CharField()
+    reply_to = serializers.IntegerField(allow_null=True)
+    client_id = serializers.CharField(allow_null=True)
+    mentions = serializers.ListField(child=serializers.CharField())
+    reactions = serializers.DictField(child=serializers.IntegerField())
+    pinned = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    deleted = serializers.BooleanField()
+
+
+class MessageListOut(serializers.Serializer):
+    results = MessageOut(many=True)
+    last_seq = serializers.IntegerField()
+
+
+class TopicOut(serializers.Serializer):
+    name = serializers.CharField()
+    question = serializers.BooleanField()
+    body = serializers.CharField()
+    message_count = serializers.IntegerField()
+    last_seq = serializers.IntegerField(allow_null=True)
+
+
+class MemberOut(serializers.Serializer):
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=["member", "moderator"])
+    online = serializers.BooleanField()
+
+
+class ReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    message = MessageOut()
+    reason = serializers.CharField()
+    reporter = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ModerationActionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    actor = serializers.CharField(allow_null=True)
+    target = serializers.CharField(allow_null=True)
+    message_seq = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+    details = serializers.DictField()
+    created_at = serializers.DateTimeField()
+
+
+class RevisionListOut(serializers.Serializer):
+    class RevisionOut(serializers.Serializer):
+        body = serializers.CharField()
+        replaced_at = serializers.DateTimeField()
+        replaced_by = serializers.CharField(allow_null=True)
+
+    results = RevisionOut(many=True)
+
+
+class ReactionsOut(serializers.Serializer):
+    seq = serializers.IntegerField()
+    reactions = serializers.DictField(child=serializers.IntegerField())
+
+
+class RestrictionOut(serializers.Serializer):
+    username = serializers.CharField()
+    reason = serializers.CharField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class MembershipOut(serializers.Serializer):
+    space = serializers.SlugField()
+    role = serializers.CharField()
+
+
+class InvitationOut(serializers.Serializer):
+    space = serializers.SlugField()
+    username = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReportCreatedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class ReadOut(serializers.Serializer):
+    last_read_seq = serializers.IntegerField()
+
+
+def paginated(item: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    return type(
+        f"Paginated{item.__name__}",
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )
