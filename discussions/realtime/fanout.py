@@ -17,7 +17,6 @@ socket that cannot keep up never stalls the others; when its queue is full it is
 """
 
 import asyncio
-import contextlib
 import logging
 import weakref
 from collections import defaultdict
@@ -226,6 +225,7 @@ class LocalFanout:
         self._channel: str | None = None
         self._start_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task] = []
+        self._stopping = False
 
     async def _ensure_started(self) -> str:
         async with self._start_lock:
@@ -250,7 +250,11 @@ class LocalFanout:
         was_online = subscriber.username in await self.presence.online(space_id)
         await self.presence.add(space_id, subscriber.username)
         if not was_online:
-            await apublish(space_event(space_id, presence_frame(subscriber.username, online=True)))
+            await apublish(
+                space_event(
+                    space_id, presence_frame(subscriber.username, online=True), exclude_user_id=subscriber.user_id
+                )
+            )
 
     async def detach(self, space_id: int, subscriber: Subscriber) -> None:
         subscriber.stop()
@@ -262,7 +266,11 @@ class LocalFanout:
             return
         await self.presence.remove(space_id, subscriber.username)
         if subscriber.username not in await self.presence.online(space_id):
-            await apublish(space_event(space_id, presence_frame(subscriber.username, online=False)))
+            await apublish(
+                space_event(
+                    space_id, presence_frame(subscriber.username, online=False), exclude_user_id=subscriber.user_id
+                )
+            )
 
     async def online(self, space_id: int) -> list[str]:
         return await self.presence.online(space_id)
@@ -274,6 +282,8 @@ class LocalFanout:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                if self._stopping:
+                    return  # redis-py can turn a cancellation into its own TimeoutError
                 # Redis away: sockets keep working for what they send; events resume with Redis,
                 # and gaps are filled from the database.
                 logger.exception("channel layer receive failed; retrying")
@@ -314,11 +324,11 @@ class LocalFanout:
                 await self.layer.group_discard(space_group(space_id), self._channel)
 
     async def shutdown(self) -> None:
+        self._stopping = True
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)
         await self.presence.close()
 
 

@@ -1,5 +1,8 @@
+import asyncio
+
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 
 from accounts.services import token_for
@@ -43,3 +46,37 @@ async def connect(user, slug: str, *, after: int | None = None, app=application)
     assert connected
     communicator.hello = await communicator.receive_json_from(timeout=5)
     return communicator
+
+
+async def closed_with(user, slug: str, app=application) -> int:
+    """Connect and return the close code the server answers with."""
+    headers = [(b"authorization", f"Token {await database_sync_to_async(token_for)(user)}".encode())] if user else []
+    communicator = WebsocketCommunicator(app, f"/ws/spaces/{slug}/", headers=headers)
+    connected, code = await communicator.connect()
+    if not connected:
+        return code
+    output = await communicator.receive_output(timeout=5)
+    assert output["type"] == "websocket.close", output
+    return output["code"]
+
+
+async def receive_until(communicator: WebsocketCommunicator, frame_type: str, *, timeout: float = 5) -> dict:
+    """The next frame of ``frame_type``, skipping others (presence and the like)."""
+    while True:
+        frame = await communicator.receive_json_from(timeout=timeout)
+        if frame["type"] == frame_type:
+            return frame
+
+
+@pytest.fixture
+async def fanout_cleanup():
+    """Stops this test's fan-out (its event loop ends with the test)."""
+    yield
+    from discussions.realtime.fanout import _fanouts, current_fanout
+
+    fanout = current_fanout()
+    if fanout is not None:
+        await fanout.shutdown()
+        _fanouts.pop(asyncio.get_running_loop(), None)
+    # channels_redis keeps asyncio locks bound to the loop that first received; each test has its own.
+    channel_layers.backends.clear()
