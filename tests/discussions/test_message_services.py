@@ -76,7 +76,7 @@ class TestPost:
         assert Message.objects.count() == 2
 
     def test_markdown_is_rendered_and_mentions_recorded(self, space, member):
-        amina = UserFactory(username="Amina")
+        UserFactory(username="Amina")
         message = post(space, member, "**Hi** @amina and @nobody")
         assert message.html == "<p><strong>Hi</strong> @amina and @nobody</p>"
         assert message.mentions == ["Amina"]
@@ -104,8 +104,10 @@ class TestPost:
         assert 'href="https://www.iom.int"' in html
         assert 'rel="nofollow noopener noreferrer ugc"' in html
 
-    @pytest.mark.parametrize(("body", "code"), [("", "invalid_frame"), ("   ", "invalid_frame"), (None, "invalid_frame"),
-                                                ("x" * 10_001, "too_large")])  # fmt: skip
+    @pytest.mark.parametrize(
+        ("body", "code"),
+        [("", "invalid_frame"), ("   ", "invalid_frame"), (None, "invalid_frame"), ("x" * 10_001, "too_large")],
+    )
     def test_bad_bodies_are_refused_and_store_nothing(self, space, member, body, code):
         with pytest.raises(HubError) as error:
             post(space, member, body)
