@@ -99,7 +99,7 @@ def _jsonable(value: Any) -> Any:
 
 def space_join(*, slug: str, user: User) -> Membership:
     with transaction.atomic():
-        space = Space.objects.select_for_update().filter(slug=slug).first()
+        space = Space.objects.select_for_update(of=("self",)).order_by().filter(slug=slug).first()
         if space is None:
             raise HubError("not_found", _("No such space."), status=404)
         existing = Membership.objects.filter(space=space, user=user).first()
