@@ -1,0 +1,223 @@
+"""Discussion spaces end to end: two uvicorn processes sharing real Redis and PostgreSQL."""
+
+import asyncio
+import json
+import time
+from html.parser import HTMLParser
+
+import pytest
+import websockets
+from websockets.exceptions import ConnectionClosed
+
+from accounts.services import token_for
+from discussions.models import Membership, Message, Space
+from tests.e2e.processes import services_env, start_uvicorn, stop
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, django_db_blocker):
+    logs = tmp_path_factory.mktemp("servers")
+    with django_db_blocker.unblock():
+        env = services_env()
+    started = [start_uvicorn(env, logs / f"server-{index}.log") for index in range(2)]
+    yield [port for _process, port in started]
+    for process, _port in started:
+        stop(process)
+
+
+@pytest.fixture
+def space(db):
+    return Space.objects.create(slug="gcm-talk", name="GCM Talk")
+
+
+def with_token(user):
+    """Tokens are read before the event loop starts: the ORM is not for async code."""
+    user.token = token_for(user)
+    return user
+
+
+def member(space, **fields):
+    user = UserFactory(**fields)
+    Membership.objects.create(space=space, user=user)
+    return with_token(user)
+
+
+def open_socket(port: int, user, slug: str, after: int | None = None):
+    query = f"?after={after}" if after is not None else ""
+    return websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/spaces/{slug}/{query}",
+        additional_headers={"Authorization": f"Token {user.token}"},
+        max_size=2**22,
+    )
+
+
+async def next_frame(socket, frame_type: str, timeout: float = 5) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = json.loads(await asyncio.wait_for(socket.recv(), max(0.01, deadline - time.monotonic())))
+        if frame["type"] == frame_type:
+            return frame
+
+
+def test_a_message_sent_through_one_server_reaches_sockets_on_the_other(servers, space):
+    alice, bob = member(space), member(space)
+
+    async def scenario():
+        async with open_socket(servers[0], alice, space.slug) as a, open_socket(servers[1], bob, space.slug) as b:
+            await next_frame(a, "hello")
+            await next_frame(b, "hello")
+            await a.send(json.dumps({"type": "message.send", "body": "across processes", "client_id": "x1"}))
+            return await next_frame(b, "message.new"), await next_frame(a, "message.new")
+
+    theirs, mine = asyncio.run(scenario())
+    assert theirs == mine
+    assert theirs["message"]["body"] == "across processes"
+    assert Message.objects.get().seq == 1
+
+
+def test_reconnect_with_after_gets_exactly_the_50_missed_messages_in_order(servers, space):
+    alice = member(space)
+    senders = [member(space) for _ in range(5)]
+
+    async def visit():
+        async with open_socket(servers[0], alice, space.slug) as a:
+            await next_frame(a, "hello")
+            await a.send(json.dumps({"type": "message.send", "body": "before", "client_id": "b0"}))
+            return (await next_frame(a, "message.new"))["message"]["seq"]
+
+    last_seen = asyncio.run(visit())
+    # Alice is away; 50 messages are posted through the other server.
+    for index in range(50):
+        status, _body = post_over_rest(servers[1], senders[index % 5], space.slug, {"body": f"missed {index}"})
+        assert status == 201
+
+    async def resume():
+        async with open_socket(servers[0], alice, space.slug, after=last_seen) as a:
+            await next_frame(a, "hello")
+            frames = [await next_frame(a, "message.new") for _ in range(50)]
+            with pytest.raises(TimeoutError):
+                await next_frame(a, "message.new", timeout=0.5)
+            return frames
+
+    frames = asyncio.run(resume())
+    assert [frame["message"]["seq"] for frame in frames] == list(range(last_seen + 1, last_seen + 51))
+    assert [frame["message"]["body"] for frame in frames] == [f"missed {i}" for i in range(50)]
+
+
+def post_over_rest(port: int, user, slug: str, payload: dict, path: str = "messages") -> tuple[int, dict]:
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/spaces/{slug}/{path}/",
+        data=json.dumps(payload).encode(),
+        headers={"Authorization": f"Token {user.token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return response.status, json.loads(response.read())
+
+
+def test_same_client_id_twice_makes_one_message(servers, space):
+    alice = member(space)
+
+    async def scenario():
+        async with open_socket(servers[0], alice, space.slug) as a:
+            await next_frame(a, "hello")
+            for _ in range(2):
+                await a.send(json.dumps({"type": "message.send", "body": "once", "client_id": "dup"}))
+            return [await next_frame(a, "message.new") for _ in range(2)]
+
+    first, second = asyncio.run(scenario())
+    assert first["message"]["id"] == second["message"]["id"]
+    assert Message.objects.count() == 1
+
+
+def close_code(port: int, user, slug: str) -> int:
+    async def scenario():
+        async with open_socket(port, user, slug) as socket:
+            try:
+                while True:
+                    await asyncio.wait_for(socket.recv(), 5)
+            except ConnectionClosed as closed:
+                return closed.rcvd.code
+
+    return asyncio.run(scenario())
+
+
+def test_non_member_of_a_private_space_is_closed_with_4404(servers):
+    private = Space.objects.create(slug="closed-group", name="Closed group", visibility=Space.Visibility.PRIVATE)
+    assert close_code(servers[1], with_token(UserFactory()), private.slug) == 4404
+
+
+def test_ban_while_connected_closes_the_socket_with_4403_within_a_second(servers, space):
+    moderator = with_token(UserFactory())
+    Membership.objects.create(space=space, user=moderator, role=Membership.Role.MODERATOR)
+    target = member(space)
+
+    async def scenario():
+        async with open_socket(servers[1], target, space.slug) as socket:
+            await next_frame(socket, "hello")
+            loop = asyncio.get_running_loop()
+            started = time.monotonic()
+            status, _body = await loop.run_in_executor(
+                None, post_over_rest, servers[0], moderator, space.slug, {"username": target.username}, "bans"
+            )
+            assert status == 201
+            try:
+                while True:
+                    await asyncio.wait_for(socket.recv(), 2)
+            except ConnectionClosed as closed:
+                return closed.rcvd.code, time.monotonic() - started
+
+    code, elapsed = asyncio.run(scenario())
+    assert code == 4403
+    assert elapsed < 1.0
+
+
+def test_twenty_first_message_in_ten_seconds_is_rate_limited(servers, space):
+    alice = member(space)
+
+    async def scenario():
+        async with open_socket(servers[0], alice, space.slug) as a:
+            await next_frame(a, "hello")
+            for index in range(21):
+                await a.send(json.dumps({"type": "message.send", "body": f"m{index}", "client_id": f"r{index}"}))
+            return await next_frame(a, "error")
+
+    error = asyncio.run(scenario())
+    assert (error["code"], error["client_id"]) == ("rate_limited", "r20")
+    assert error["retry_after"] >= 1
+    assert Message.objects.count() == 20
+
+
+class _LiveHazards(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "img", "svg", "iframe"} or any(
+            name.startswith("on") or (value or "").lower().startswith(("javascript:", "data:")) for name, value in attrs
+        ):
+            self.found.append(tag)
+
+
+def test_xss_payloads_come_out_inert_through_the_server(servers, space):
+    alice = member(space)
+    payloads = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
+                "<a href=javascript:alert(1)>x</a>", "[d](data:text/html,<script>alert(1)</script>)"]  # fmt: skip
+
+    async def scenario():
+        async with open_socket(servers[0], alice, space.slug) as a:
+            await next_frame(a, "hello")
+            for index, payload in enumerate(payloads):
+                await a.send(json.dumps({"type": "message.send", "body": payload, "client_id": f"x{index}"}))
+            return [await next_frame(a, "message.new") for _ in payloads]
+
+    for frame in asyncio.run(scenario()):
+        parser = _LiveHazards()
+        parser.feed(frame["message"]["html"])
+        assert parser.found == [], frame["message"]["html"]
