@@ -11,6 +11,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("hub.urls")),
     path("", include("gcm.page_urls")),
+    path("", include("discussions.page_urls")),
     path("accounts/", include("accounts.page_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

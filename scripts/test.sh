@@ -19,4 +19,6 @@ else
   exit 1
 fi
 
+scripts/ensure_chromium.sh || exit 1
+
 .venv/bin/pytest "$@"
