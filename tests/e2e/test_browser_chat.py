@@ -33,7 +33,7 @@ def browser(monkeypatch):
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run",
-            ],  # fmt: skip
+            ],
         )
         yield browser
         browser.close()
@@ -68,7 +68,7 @@ def test_two_users_see_each_others_messages_live(browser, hub_url):
     for user in (amina, kwame):
         page = log_in(browser.new_context(), hub_url, user.username)
         page.goto(f"{hub_url}/spaces/{space.slug}/")
-        page.wait_for_selector("#online li:has-text('%s')" % user.username)
+        page.wait_for_selector(f"#online li:has-text('{user.username}')")
         pages.append(page)
     amina_page, kwame_page = pages
     kwame_page.wait_for_selector("#online li:has-text('amina')")
