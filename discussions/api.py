@@ -248,17 +248,15 @@ class SpaceMessagesView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         access = _access(request, slug)
         query = _valid(s.MessageQuerySerializer, request.query_params)
-        space, limit = access.space, query["limit"]
+        space, limit, topic = access.space, query["limit"], query.get("topic")
         if "q" in query:
-            found = selectors.messages_matching(space, query["q"], limit)
+            found = selectors.messages_matching(space, query["q"], limit, topic=topic)
         elif "before" in query:
-            found = selectors.messages_before(space, query["before"], limit)
+            found = selectors.messages_before(space, query["before"], limit, topic=topic)
         elif "after" in query:
-            found = selectors.messages_after(space, query["after"], limit)
+            found = selectors.messages_after(space, query["after"], limit, topic=topic)
         else:
-            found = selectors.newest_messages(space, limit)
-        if "topic" in query:
-            found = [message for message in found if message.topic and message.topic.name == query["topic"]]
+            found = selectors.newest_messages(space, limit, topic=topic)
         return Response(
             {"results": [events.message_payload(m, space_slug=slug) for m in found], "last_seq": space.last_seq}
         )

@@ -130,7 +130,7 @@ class Message(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["space", "seq"]
+        ordering = ["seq"]
         constraints = [
             models.UniqueConstraint(fields=["space", "seq"], name="unique_message_seq"),
             # Idempotent sends: a resent client_id can never make a second row.

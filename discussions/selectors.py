@@ -42,32 +42,37 @@ def messages_with_authors() -> QuerySet[Message]:
     return Message.objects.select_related("author", "topic")
 
 
-def messages_after(space: Space, after: int, limit: int) -> list[Message]:
-    return list(messages_with_authors().filter(space=space, seq__gt=after).order_by("seq")[:limit])
+def space_messages(space: Space, *, topic: str | None = None) -> QuerySet[Message]:
+    queryset = messages_with_authors().filter(space=space)
+    return queryset.filter(topic__name=topic) if topic is not None else queryset
 
 
-def messages_before(space: Space, before: int, limit: int) -> list[Message]:
-    newest_first = messages_with_authors().filter(space=space, seq__lt=before).order_by("-seq")[:limit]
+def messages_after(space: Space, after: int, limit: int, *, topic: str | None = None) -> list[Message]:
+    return list(space_messages(space, topic=topic).filter(seq__gt=after).order_by("seq")[:limit])
+
+
+def messages_before(space: Space, before: int, limit: int, *, topic: str | None = None) -> list[Message]:
+    newest_first = space_messages(space, topic=topic).filter(seq__lt=before).order_by("-seq")[:limit]
     return list(reversed(newest_first))
 
 
-def newest_messages(space: Space, limit: int, *, after: int = 0) -> list[Message]:
-    newest_first = messages_with_authors().filter(space=space, seq__gt=after).order_by("-seq")[:limit]
+def newest_messages(space: Space, limit: int, *, after: int = 0, topic: str | None = None) -> list[Message]:
+    newest_first = space_messages(space, topic=topic).filter(seq__gt=after).order_by("-seq")[:limit]
     return list(reversed(newest_first))
 
 
-def messages_matching(space: Space, words: str, limit: int) -> list[Message]:
+def messages_matching(space: Space, words: str, limit: int, *, topic: str | None = None) -> list[Message]:
     """Full-text search with stemming on PostgreSQL; a plain substring match elsewhere."""
-    queryset = messages_with_authors().filter(space=space, deleted=False)
+    queryset = space_messages(space, topic=topic).filter(deleted=False)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        vector = SearchVector("body", config="english")
         query = SearchQuery(words, config="english", search_type="websearch")
-        queryset = queryset.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
-        # Matches ordered by seq, so that a result page reads like the conversation.
-        return list(reversed(queryset.order_by("-seq")[:limit]))
-    return list(reversed(queryset.filter(body__icontains=words).order_by("-seq")[:limit]))
+        queryset = queryset.annotate(search=SearchVector("body", config="english")).filter(search=query)
+    else:
+        queryset = queryset.filter(body__icontains=words)
+    # Newest matches first, returned oldest first, so that a page of results reads like the conversation.
+    return list(reversed(queryset.order_by("-seq")[:limit]))
 
 
 def topics_with_counts(space: Space) -> QuerySet[Topic]:

@@ -207,6 +207,12 @@ class TestMessagesApi:
         found = api_client.get(f"/api/v1/spaces/{space.slug}/messages/?q=smuggler").json()["results"]
         assert [m["body"] for m in found] == ["Smugglers exploit migrants along the route"]
 
+    def test_topic_filter_pages_within_the_topic(self, api_client, space, member):
+        for index in range(6):
+            post(space, member, f"m{index}", topic="Data" if index % 2 else "Returns")
+        found = api_client.get(f"/api/v1/spaces/{space.slug}/messages/?topic=Data&limit=2").json()["results"]
+        assert [m["seq"] for m in found] == [4, 6]
+
     def test_edit_delete_pin_and_revisions(self, as_user, space, member, moderator):
         message = post(space, member, "first")
         assert (
