@@ -78,6 +78,24 @@ def test_a_message_sent_through_one_server_reaches_sockets_on_the_other(servers,
     assert Message.objects.get().seq == 1
 
 
+def test_presence_spans_server_processes(servers, space):
+    alice, bob = member(space), member(space)
+
+    async def scenario():
+        async with open_socket(servers[0], alice, space.slug) as a:
+            await next_frame(a, "hello")
+            async with open_socket(servers[1], bob, space.slug) as b:
+                hello = await next_frame(b, "hello")
+                joined = await next_frame(a, "presence")
+            left = await next_frame(a, "presence")
+            return hello, joined, left
+
+    hello, joined, left = asyncio.run(scenario())
+    assert hello["online"] == sorted([alice.username, bob.username])
+    assert joined == {"type": "presence", "username": bob.username, "online": True}
+    assert left == {"type": "presence", "username": bob.username, "online": False}
+
+
 def test_reconnect_with_after_gets_exactly_the_50_missed_messages_in_order(servers, space):
     alice = member(space)
     senders = [member(space) for _ in range(5)]
