@@ -39,7 +39,7 @@ class DemoOptions:
 
 
 Seeder = Callable[[random.Random, DemoOptions], Iterator[int]]
-"""A seeder yields the number of rows it created as it goes (drives the progress bar)."""
+"""A seeder yields progress steps as it goes (drives the progress bar); its count says how many."""
 
 
 def seed_users(rng: random.Random, options: DemoOptions) -> Iterator[int]:
@@ -69,8 +69,21 @@ def _unique(username: str, taken: set[str], index: int) -> str:
     return candidate
 
 
+def _seed_discussions(rng: random.Random, options: DemoOptions) -> Iterator[int]:
+    from discussions.demo import seed_discussions
+
+    yield from seed_discussions(rng, options)
+
+
+def _discussion_steps() -> int:
+    from discussions.demo import SPACES_WITH_CONVERSATIONS
+
+    return len(SPACES_WITH_CONVERSATIONS)
+
+
 SEEDERS: list[tuple[str, Seeder, Callable[[DemoOptions], int]]] = [
     ("users", seed_users, lambda options: options.users + 1),
+    ("discussions", _seed_discussions, lambda options: _discussion_steps()),
 ]
 
 

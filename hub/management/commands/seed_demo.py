@@ -22,9 +22,9 @@ class Command(BaseCommand):
             raise CommandError("Demo data is already loaded (the demo staff user exists); use a fresh database.")
         demo = DemoOptions(seed=options["seed"], users=options["users"])
         total = sum(count(demo) for _name, _seeder, count in SEEDERS)
-        with tqdm(total=total, unit="rows", desc="Seeding demo data", disable=options["no_progress"]) as bar:
+        with tqdm(total=total, desc="Seeding demo data", disable=options["no_progress"]) as bar:
             seed_demo(demo, progress=bar.update)
-        self.stdout.write(self.style.SUCCESS(f"Created {total} demo rows."))
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_login()
 
     def _print_login(self) -> None:
