@@ -79,7 +79,7 @@ def seed_discussions(rng: random.Random, options) -> Iterator[int]:
                     reply_to_seq=rng.randint(1, seq - 1) if seq > 2 and rng.random() < 0.15 else None,
                     reactions={rng.choice(REACTIONS): rng.randint(1, 4)} if rng.random() < 0.3 else {},
                     created_at=start + timedelta(minutes=seq * rng.randint(5, 40)),
-                )  # fmt: skip
+                )
             )
         Message.objects.bulk_create(messages)
         Space.objects.filter(pk=space.pk).update(last_seq=count)
