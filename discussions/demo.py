@@ -61,9 +61,10 @@ def seed_discussions(rng: random.Random, options) -> Iterator[int]:
         title, question = QUESTIONS[slug]
         topic = Topic.objects.create(space=space, name=title, is_question=True, body=question, created_by=members[0])
         count = rng.randint(12, 30)
-        start = now - timedelta(days=3)
+        moment = now - timedelta(days=3)
         messages = []
         for seq in range(1, count + 1):
+            moment += timedelta(minutes=rng.randint(5, 90))
             author = members[0] if seq == 1 else rng.choice(members)
             body = f"**{title}**\n\n{question}" if seq == 1 else rng.choice(LINES)
             if seq > 2 and rng.random() < 0.2:
@@ -78,7 +79,7 @@ def seed_discussions(rng: random.Random, options) -> Iterator[int]:
                     html=render_markdown(body),
                     reply_to_seq=rng.randint(1, seq - 1) if seq > 2 and rng.random() < 0.15 else None,
                     reactions={rng.choice(REACTIONS): rng.randint(1, 4)} if rng.random() < 0.3 else {},
-                    created_at=start + timedelta(minutes=seq * rng.randint(5, 40)),
+                    created_at=moment,
                 )
             )
         Message.objects.bulk_create(messages)

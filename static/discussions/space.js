@@ -59,7 +59,7 @@
     anchor.href = `#m${message.seq}`;
     head.append(anchor);
     if (message.topic) head.append(element("span", "topic", message.topic));
-    const time = element("time", "", new Date(message.created_at).toLocaleString());
+    const time = element("time", "", formatTime(message.created_at));
     time.dateTime = message.created_at;
     head.append(time);
     if (message.edited_at) head.append(element("span", "edited", "(edited)"));
@@ -79,6 +79,11 @@
     return item;
   }
 
+  function formatTime(iso) {
+    return new Date(iso).toLocaleString(document.documentElement.lang || undefined,
+      { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  }
+
   function renderReactions(seq, reactions) {
     const box = element("div", "reactions");
     for (const [emoji, count] of Object.entries(reactions || {})) {
@@ -88,7 +93,7 @@
   }
 
   function renderActions(message) {
-    const actions = element("div", "actions");
+    const actions = element("div", "message-actions");
     if (message.deleted || role === "visitor" || !config.me) return actions;
     for (const emoji of REACTIONS) {
       const button = element("button", "link react", emoji);

@@ -27,6 +27,7 @@ def test_objective_nine_page_is_laid_out_like_the_seed_page(client):
     for section in ("Discussion space", "Documents", "Events", "Projects", "Training and guidance", "Videos"):
         assert f">{section}</h2>" in content
     assert 'aria-current="page"' in content
+    assert 'href="/spaces/objective-9/"' in content
 
 
 def test_objective_without_commitment_says_so(client):
