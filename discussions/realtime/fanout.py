@@ -120,9 +120,15 @@ class Subscriber:
 
     async def _write_loop(self) -> None:
         queue = self._queue
-        while True:
-            text = await queue.get()
-            await self._send(text)
+        try:
+            while True:
+                text = await queue.get()
+                await self._send(text)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The client went away mid-send; the consumer's disconnect detaches this subscriber.
+            self.closed = True
 
 
 _background: set[asyncio.Task] = set()

@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 EVENT_TYPE = "space.event"
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
 
 
 def space_group(space_id: int) -> str:

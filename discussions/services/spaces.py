@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from discussions import events
 from discussions.models import Ban, Invitation, Membership, ModerationAction, Space, Topic, in_force
-from discussions.realtime.publish import publish_on_commit, space_event
+from discussions.realtime.publish import CLOSE_NOT_FOUND, close_event, publish_on_commit, space_event
 from discussions.services.access import require_moderator, space_access_by_slug
 from discussions.services.messages import PostResult, message_post
 from gcm.models import Objective, Region
@@ -119,12 +119,15 @@ def space_join(*, slug: str, user: User) -> Membership:
 
 
 def space_leave(*, slug: str, user: User) -> None:
+    """Leaving a private space also closes the user's sockets there: they may no longer read it."""
     with transaction.atomic():
         deleted, _rows = Membership.objects.filter(space__slug=slug, user=user).delete()
         if not deleted:
             raise HubError("not_member", _("You are not a member of this space."), status=403)
-        space_id = Space.objects.filter(slug=slug).values_list("pk", flat=True).get()
+        space_id, visibility = Space.objects.filter(slug=slug).values_list("pk", "visibility").get()
         publish_on_commit(space_event(space_id, events.member_frame(user.username, joined=False)))
+        if visibility == Space.Visibility.PRIVATE and not user.is_staff:
+            publish_on_commit(close_event(space_id, user.pk, code=CLOSE_NOT_FOUND))
 
 
 def invitation_create(*, slug: str, moderator: User, username: str) -> Invitation:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from discussions.models import Ban, Membership, Message, Space
 from discussions.services.messages import message_post
 from discussions.services.moderation import ban_create
+from discussions.services.spaces import space_leave
 from tests.discussions.conftest import closed_with, connect, member_of, receive_until
 from tests.factories import UserFactory
 
@@ -249,6 +250,16 @@ class TestModeration:
                 break
         assert output["code"] == 4403
         assert await closed_with(target, space.slug) == 4403
+
+    async def test_leaving_a_private_space_closes_the_socket_with_4404(self, private_space):
+        insider = await db(member_of)(private_space)
+        socket = await connect(insider, private_space.slug)
+        await db(space_leave)(slug=private_space.slug, user=insider)
+        while True:
+            output = await socket.receive_output(timeout=1)
+            if output["type"] == "websocket.close":
+                break
+        assert output["code"] == 4404
 
     async def test_rest_post_is_broadcast_like_a_socket_send(self, space, client):
         alice = await db(member_of)(space)
