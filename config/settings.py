@@ -104,7 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+    # Persistent connections: socket frames reach the database from a thread pool, and a new
+    # PostgreSQL connection per frame would cost more than the work itself.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -127,7 +129,9 @@ else:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times reads out after 5 s by default, which cuts channels_redis's
+                # 5 s blocking BZPOPMIN short: reads on the layer's connections must not time out.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 5}],
                 "prefix": CHANNEL_LAYER_PREFIX,
                 # Each server process reads all its spaces' events from one channel ("hubproc.*"):
                 # room for bursts, since the layer drops silently at capacity.
@@ -174,6 +178,7 @@ DISCUSSION_RATE_LIMIT_COUNT = env.int("DISCUSSION_RATE_LIMIT_COUNT", default=20)
 DISCUSSION_RATE_LIMIT_SECONDS = env.int("DISCUSSION_RATE_LIMIT_SECONDS", default=10)
 DISCUSSION_REPLAY_LIMIT = env.int("DISCUSSION_REPLAY_LIMIT", default=500)
 DISCUSSION_SEND_QUEUE_MAX = env.int("DISCUSSION_SEND_QUEUE_MAX", default=2_000)
+DISCUSSION_PRESENCE_TTL_SECONDS = env.float("DISCUSSION_PRESENCE_TTL_SECONDS", default=30)
 DISCUSSION_GAP_WAIT_SECONDS = env.float("DISCUSSION_GAP_WAIT_SECONDS", default=0.05)
 
 # --- REST API ---------------------------------------------------------------------------------

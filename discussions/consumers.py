@@ -136,7 +136,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         if self.subscriber.role == "visitor":
             raise HubError("not_member", _("Join the space first."))
         user = self.scope["user"]
-        if await self.fanout.presence.typing_allowed(self.space_id, user.pk):
+        if await self.fanout.typing_allowed(self.space_id, user.pk):
             await apublish(space_event(self.space_id, typing_frame(user.username), exclude_user_id=user.pk))
 
     async def _on_read(self, frame: dict) -> None:

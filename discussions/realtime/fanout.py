@@ -27,14 +27,14 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from discussions.events import presence_frame
-from discussions.realtime.presence import presence_store
+from discussions.realtime.presence import presence_heartbeat_seconds, presence_store
 from discussions.realtime.publish import EVENT_TYPE, apublish, space_event, space_group
 
 logger = logging.getLogger(__name__)
 
 CLOSE_RESYNC = 4008
-HEARTBEAT_SECONDS = 10
 GROUP_REFRESH_SECONDS = 3600  # channels_redis forgets group members after a day
+RECOVERY_RETRY_SECONDS = 1
 
 FetchMissing = Callable[[int, int, int], Awaitable[list[tuple[int, str]]]]
 
@@ -155,6 +155,13 @@ class SpaceFeed:
         for event in early:
             self.on_event(event)
 
+    async def catch_up(self, last_seq: int) -> None:
+        """Emit, from the database, what the layer may have lost up to ``last_seq`` (after an outage)."""
+        if self.next_seq is None or last_seq < self.next_seq:
+            return
+        for seq, text in await self._fetch_missing(self.space_id, self.next_seq, last_seq):
+            self._on_new_message(seq, text)
+
     def on_event(self, event: dict[str, Any]) -> None:
         if self.next_seq is None:
             self._early.append(event)
@@ -253,8 +260,12 @@ class LocalFanout:
                 feed.initialize(await self._last_seq_of(space_id))
             else:
                 feed.subscribers.add(subscriber)
-        was_online = subscriber.username in await self.presence.online(space_id)
-        await self.presence.add(space_id, subscriber.username)
+        try:
+            was_online = subscriber.username in await self.presence.online(space_id)
+            await self.presence.add(space_id, subscriber.username)
+        except Exception:
+            logger.warning("presence unavailable", exc_info=True)
+            return
         if not was_online:
             await apublish(
                 space_event(
@@ -270,16 +281,32 @@ class LocalFanout:
         feed.subscribers.discard(subscriber)
         if any(other.user_id == subscriber.user_id for other in feed.subscribers):
             return
-        await self.presence.remove(space_id, subscriber.username)
-        if subscriber.username not in await self.presence.online(space_id):
+        try:
+            await self.presence.remove(space_id, subscriber.username)
+            still_online = subscriber.username in await self.presence.online(space_id)
+        except Exception:
+            logger.warning("presence unavailable", exc_info=True)
+            return
+        if not still_online:
             await apublish(
                 space_event(
                     space_id, presence_frame(subscriber.username, online=False), exclude_user_id=subscriber.user_id
                 )
             )
 
+    async def typing_allowed(self, space_id: int, user_id: int) -> bool:
+        try:
+            return await self.presence.typing_allowed(space_id, user_id)
+        except Exception:
+            logger.warning("presence unavailable", exc_info=True)
+            return False
+
     async def online(self, space_id: int) -> list[str]:
-        return await self.presence.online(space_id)
+        try:
+            return await self.presence.online(space_id)
+        except Exception:
+            logger.warning("presence unavailable", exc_info=True)
+            return []
 
     async def _read_loop(self) -> None:
         while True:
@@ -290,10 +317,11 @@ class LocalFanout:
             except Exception:
                 if self._stopping:
                     return  # redis-py can turn a cancellation into its own TimeoutError
-                # Redis away: sockets keep working for what they send; events resume with Redis,
-                # and gaps are filled from the database.
-                logger.exception("channel layer receive failed; retrying")
-                await asyncio.sleep(1)
+                # Redis away: writes still commit and HTTP keeps serving. Once Redis answers
+                # again, subscribe anew (a restarted Redis has forgotten its groups) and emit from
+                # the database whatever was committed meanwhile.
+                logger.warning("channel layer receive failed; recovering", exc_info=True)
+                await self._recover()
                 continue
             if message.get("type") != EVENT_TYPE:
                 continue
@@ -301,11 +329,29 @@ class LocalFanout:
             if feed is not None:
                 feed.on_event(message)
 
+    async def _recover(self) -> None:
+        while not self._stopping:
+            await asyncio.sleep(RECOVERY_RETRY_SECONDS)
+            try:
+                for space_id in list(self.feeds):
+                    async with self._space_locks[space_id]:
+                        await self.layer.group_add(space_group(space_id), self._channel)
+                for space_id, feed in list(self.feeds.items()):
+                    await feed.catch_up(await self._last_seq_of(space_id))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("channel layer still unavailable", exc_info=True)
+                continue
+            logger.info("channel layer recovered", extra={"spaces": len(self.feeds)})
+            return
+
     async def _heartbeat_loop(self) -> None:
         since_group_refresh = 0.0
         while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
-            since_group_refresh += HEARTBEAT_SECONDS
+            heartbeat = presence_heartbeat_seconds()
+            await asyncio.sleep(heartbeat)
+            since_group_refresh += heartbeat
             try:
                 await self._drop_empty_feeds()
                 await self.presence.refresh(

@@ -14,8 +14,16 @@ import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 
-PRESENCE_TTL_SECONDS = 30
 TYPING_INTERVAL_SECONDS = 3
+
+
+def presence_ttl_seconds() -> float:
+    return settings.DISCUSSION_PRESENCE_TTL_SECONDS
+
+
+def presence_heartbeat_seconds() -> float:
+    """Entries are refreshed three times per lifetime, so one late heartbeat loses nobody."""
+    return presence_ttl_seconds() / 3
 
 
 class MemoryPresence:
@@ -72,13 +80,14 @@ class RedisPresence:
         await self._redis.zrem(self._key(space_id), self._member(username))
 
     async def refresh(self, entries: Iterable[tuple[int, str]]) -> None:
-        expires = time.time() + PRESENCE_TTL_SECONDS
+        ttl = presence_ttl_seconds()
+        expires = time.time() + ttl
         async with self._redis.pipeline(transaction=False) as pipe:
             for space_id, username in entries:
                 key = self._key(space_id)
                 pipe.zadd(key, {self._member(username): expires})
                 pipe.zremrangebyscore(key, "-inf", time.time())
-                pipe.expire(key, PRESENCE_TTL_SECONDS * 2)
+                pipe.expire(key, int(ttl * 2) + 1)
             await pipe.execute()
 
     async def online(self, space_id: int) -> list[str]:

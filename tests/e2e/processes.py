@@ -35,18 +35,19 @@ def test_database_url() -> str:
 
 
 def services_env(**overrides: str) -> dict[str, str]:
-    return clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        SECRET_KEY=settings.SECRET_KEY,
-        SECURE_SSL_REDIRECT="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=test_database_url(),
-        REDIS_URL=os.environ["REDIS_URL"],
-        CHANNEL_LAYER_PREFIX=settings.CHANNEL_LAYER_PREFIX,
-        LOG_LEVEL="WARNING",
-        **overrides,
-    )
+    """Settings for server processes that share the test's database and Redis (unless overridden)."""
+    defaults = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "CHANNEL_LAYER_PREFIX": settings.CHANNEL_LAYER_PREFIX,
+        "LOG_LEVEL": "WARNING",
+    }
+    return clean_env(**{**defaults, **overrides})
 
 
 def spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -104,3 +105,37 @@ def wait_until(predicate, timeout: float = 30, interval: float = 0.2) -> bool:
             return True
         time.sleep(interval)
     return False
+
+
+def start_redis(port: int) -> subprocess.Popen:
+    """A Redis of the test's own on a loopback port (never the shared one), ready to use."""
+    import redis
+
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    if not wait_until(lambda: _answers(client), timeout=10, interval=0.05):
+        process.kill()
+        raise RuntimeError(f"redis-server on port {port} did not start")
+    client.close()
+    return process
+
+
+def _answers(client) -> bool:
+    import redis
+
+    try:
+        return bool(client.ping())
+    except redis.ConnectionError:
+        return False
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")

@@ -6,12 +6,11 @@ import time
 from html.parser import HTMLParser
 
 import pytest
-import websockets
 from websockets.exceptions import ConnectionClosed
 
-from accounts.services import token_for
 from discussions.models import Membership, Message, Space
 from tests.e2e.processes import services_env, start_uvicorn, stop
+from tests.e2e.spaces_client import member, next_frame, open_socket, rest, with_token
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -31,35 +30,6 @@ def servers(tmp_path_factory, django_db_blocker):
 @pytest.fixture
 def space(db):
     return Space.objects.create(slug="gcm-talk", name="GCM Talk")
-
-
-def with_token(user):
-    """Tokens are read before the event loop starts: the ORM is not for async code."""
-    user.token = token_for(user)
-    return user
-
-
-def member(space, **fields):
-    user = UserFactory(**fields)
-    Membership.objects.create(space=space, user=user)
-    return with_token(user)
-
-
-def open_socket(port: int, user, slug: str, after: int | None = None):
-    query = f"?after={after}" if after is not None else ""
-    return websockets.connect(
-        f"ws://127.0.0.1:{port}/ws/spaces/{slug}/{query}",
-        additional_headers={"Authorization": f"Token {user.token}"},
-        max_size=2**22,
-    )
-
-
-async def next_frame(socket, frame_type: str, timeout: float = 5) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        frame = json.loads(await asyncio.wait_for(socket.recv(), max(0.01, deadline - time.monotonic())))
-        if frame["type"] == frame_type:
-            return frame
 
 
 def test_a_message_sent_through_one_server_reaches_sockets_on_the_other(servers, space):
@@ -109,7 +79,8 @@ def test_reconnect_with_after_gets_exactly_the_50_missed_messages_in_order(serve
     last_seen = asyncio.run(visit())
     # Alice is away; 50 messages are posted through the other server.
     for index in range(50):
-        status, _body = post_over_rest(servers[1], senders[index % 5], space.slug, {"body": f"missed {index}"})
+        status, _body = rest(servers[1], senders[index % 5], "POST", f"spaces/{space.slug}/messages/",
+                             {"body": f"missed {index}"})  # fmt: skip
         assert status == 201
 
     async def resume():
@@ -123,19 +94,6 @@ def test_reconnect_with_after_gets_exactly_the_50_missed_messages_in_order(serve
     frames = asyncio.run(resume())
     assert [frame["message"]["seq"] for frame in frames] == list(range(last_seen + 1, last_seen + 51))
     assert [frame["message"]["body"] for frame in frames] == [f"missed {i}" for i in range(50)]
-
-
-def post_over_rest(port: int, user, slug: str, payload: dict, path: str = "messages") -> tuple[int, dict]:
-    import urllib.request
-
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/v1/spaces/{slug}/{path}/",
-        data=json.dumps(payload).encode(),
-        headers={"Authorization": f"Token {user.token}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return response.status, json.loads(response.read())
 
 
 def test_same_client_id_twice_makes_one_message(servers, space):
@@ -181,7 +139,7 @@ def test_ban_while_connected_closes_the_socket_with_4403_within_a_second(servers
             loop = asyncio.get_running_loop()
             started = time.monotonic()
             status, _body = await loop.run_in_executor(
-                None, post_over_rest, servers[0], moderator, space.slug, {"username": target.username}, "bans"
+                None, rest, servers[0], moderator, "POST", f"spaces/{space.slug}/bans/", {"username": target.username}
             )
             assert status == 201
             try:
