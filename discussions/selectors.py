@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from discussions.models import Ban, Membership, Message, ModerationAction, Mute, Report, Space, Topic, in_force
+from discussions.models import Ban, Membership, Message, ModerationAction, Report, Space, Topic, in_force
 
 HISTORY_LIMIT_MAX = 200
 HISTORY_LIMIT_DEFAULT = 50
@@ -20,22 +20,6 @@ def spaces_visible_to(user) -> QuerySet[Space]:
         banned = Ban.objects.filter(in_force(timezone.now()), user=user).values("space_id")
         queryset = queryset.exclude(pk__in=banned)
     return queryset.select_related("objective", "region").annotate(member_count=Count("memberships", distinct=True))
-
-
-def membership_of(space: Space, user) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(space=space, user=user).first()
-
-
-def ban_of(space: Space, user) -> Ban | None:
-    if not user.is_authenticated:
-        return None
-    return Ban.objects.filter(in_force(timezone.now()), space=space, user=user).first()
-
-
-def mute_of(space: Space, user) -> Mute | None:
-    return Mute.objects.filter(in_force(timezone.now()), space=space, user=user).first()
 
 
 def messages_with_authors() -> QuerySet[Message]:

@@ -19,7 +19,7 @@ from discussions import events
 from discussions.models import Membership, Message, MessageRevision, ModerationAction, Reaction, Report, Space, Topic
 from discussions.realtime.publish import publish_on_commit, space_event
 from discussions.rendering import mentioned_usernames, render_markdown
-from discussions.selectors import messages_with_authors, mute_of
+from discussions.selectors import messages_with_authors
 from discussions.services.access import (
     SpaceAccess,
     require_member,
@@ -89,19 +89,18 @@ def message_post(
         space.last_seq += 1
         Space.objects.filter(pk=space.pk).update(last_seq=space.last_seq)
         try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    space=space,
-                    seq=space.last_seq,
-                    topic=topic_row,
-                    author=author,
-                    body=body,
-                    html=render_markdown(body),
-                    reply_to_seq=reply_to,
-                    client_id=client_id,
-                    mentions=_existing_usernames(mentioned_usernames(body)),
-                    created_at=now,
-                )
+            message = Message.objects.create(
+                space=space,
+                seq=space.last_seq,
+                topic=topic_row,
+                author=author,
+                body=body,
+                html=render_markdown(body),
+                reply_to_seq=reply_to,
+                client_id=client_id,
+                mentions=_existing_usernames(mentioned_usernames(body)),
+                created_at=now,
+            )
         except IntegrityError as error:
             # Only reachable if a writer bypassed the space lock; the constraint still holds.
             raise HubError("conflict", _("This message was already sent."), status=409) from error
@@ -120,10 +119,9 @@ def _check_may_post(access: SpaceAccess, author: User, now) -> None:
         raise HubError("locked", _("This space is locked."), status=403)
     if not space.is_open_at(now):
         raise HubError("closed", _("This space is not open for posting now."), status=403)
-    mute = mute_of(space, author)
-    if mute is not None:
+    if access.muted:
         raise HubError(
-            "muted", _("You are muted in this space."), status=403, retry_after=_seconds_until(mute.expires_at, now)
+            "muted", _("You are muted in this space."), status=403, retry_after=_seconds_until(access.muted_until, now)
         )
     if space.slow_mode_seconds:
         last = (
@@ -139,15 +137,21 @@ def _check_may_post(access: SpaceAccess, author: User, now) -> None:
 
 
 def _check_rate(space: Space, author: User, now) -> None:
-    """At most N messages per author per space in any window of S seconds."""
+    """At most N messages per author per space in any window of S seconds.
+
+    Reads one row, the author's Nth most recent message in the space: if it is inside the window,
+    a new one would be the (N+1)th.
+    """
     window = timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS)
-    recent = list(
+    limit = settings.DISCUSSION_RATE_LIMIT_COUNT
+    nth_latest = (
         Message.objects.filter(space=space, author=author, created_at__gt=now - window)
         .order_by("-created_at")
-        .values_list("created_at", flat=True)[: settings.DISCUSSION_RATE_LIMIT_COUNT]
+        .values_list("created_at", flat=True)[limit - 1 : limit]
+        .first()
     )
-    if len(recent) >= settings.DISCUSSION_RATE_LIMIT_COUNT:
-        wait = _seconds_until(recent[-1] + window, now)
+    if nth_latest is not None:
+        wait = _seconds_until(nth_latest + window, now)
         raise HubError(
             "rate_limited", _("Too many messages; wait %(s)d seconds.") % {"s": wait}, status=429, retry_after=wait
         )
@@ -273,7 +277,7 @@ def reaction_set(*, message_id: int, user: User, emoji: object, present: bool) -
         require_member(access)
         if message.deleted:
             raise HubError("not_found", _("This message was deleted."), status=404)
-        if mute_of(message.space, user) is not None:
+        if access.muted:
             raise HubError("muted", _("You are muted in this space."), status=403)
         if present:
             changed = Reaction.objects.get_or_create(message=message, user=user, emoji=emoji)[1]

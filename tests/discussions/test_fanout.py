@@ -1,0 +1,135 @@
+"""The per-process fan-out on its own: ordering, gap filling, slow sockets."""
+
+import asyncio
+
+import orjson
+import pytest
+
+from discussions.realtime.fanout import CLOSE_RESYNC, SpaceFeed, Subscriber
+
+
+class FakeSocket:
+    def __init__(self, *, stuck: bool = False):
+        self.sent: list[str] = []
+        self.closed_with: int | None = None
+        self.stuck = stuck
+
+    async def send(self, text: str) -> None:
+        if self.stuck:
+            await asyncio.Event().wait()  # a client that never reads: every send blocks forever
+        self.sent.append(text)
+
+    async def close(self, code: int) -> None:
+        self.closed_with = code
+
+
+def subscriber(socket: FakeSocket, *, queue_max: int = 1000, user_id: int = 1, role: str = "member") -> Subscriber:
+    return Subscriber(user_id=user_id, username=f"u{user_id}", role=role, send=socket.send, close=socket.close,
+                      queue_max=queue_max)  # fmt: skip
+
+
+def new_message(seq: int) -> dict:
+    return {"type": "space.event", "space": 1, "seq": seq, "text": orjson.dumps({"seq": seq}).decode()}
+
+
+def seqs(socket: FakeSocket) -> list[int]:
+    return [orjson.loads(text)["seq"] for text in socket.sent]
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def no_fetch(space_id, first, last):
+    raise AssertionError("nothing should be missing")
+
+
+async def test_events_out_of_order_are_emitted_in_seq_order():
+    feed = SpaceFeed(1, no_fetch, gap_wait=1)
+    socket = FakeSocket()
+    sub = subscriber(socket)
+    sub.finish_replay(0)
+    feed.subscribers.add(sub)
+    feed.initialize(0)
+    for seq in (2, 3, 1, 4):
+        feed.on_event(new_message(seq))
+    await settle()
+    assert seqs(socket) == [1, 2, 3, 4]
+
+
+async def test_a_missing_seq_is_read_from_the_database():
+    fetched = []
+
+    async def fetch(space_id, first, last):
+        fetched.append((first, last))
+        return [(seq, new_message(seq)["text"]) for seq in range(first, last + 1)]
+
+    feed = SpaceFeed(1, fetch, gap_wait=0.01)
+    socket = FakeSocket()
+    sub = subscriber(socket)
+    sub.finish_replay(0)
+    feed.subscribers.add(sub)
+    feed.initialize(0)
+    feed.on_event(new_message(1))
+    feed.on_event(new_message(4))  # 2 and 3 were lost by the layer
+    await asyncio.sleep(0.05)
+    await settle()
+    assert fetched == [(2, 3)]
+    assert seqs(socket) == [1, 2, 3, 4]
+
+
+async def test_events_before_initialization_wait_and_old_ones_are_dropped():
+    feed = SpaceFeed(1, no_fetch, gap_wait=1)
+    socket = FakeSocket()
+    sub = subscriber(socket)
+    sub.finish_replay(5)
+    feed.subscribers.add(sub)
+    feed.on_event(new_message(5))  # arrives between group_add and reading last_seq
+    feed.on_event(new_message(6))
+    feed.initialize(5)
+    await settle()
+    assert seqs(socket) == [6]
+
+
+async def test_a_socket_that_cannot_keep_up_is_closed_to_resync_and_others_are_unaffected():
+    feed = SpaceFeed(1, no_fetch, gap_wait=1)
+    stuck, healthy = FakeSocket(stuck=True), FakeSocket()
+    slow_sub, fast_sub = subscriber(stuck, queue_max=10, user_id=1), subscriber(healthy, user_id=2)
+    for sub in (slow_sub, fast_sub):
+        sub.finish_replay(0)
+        feed.subscribers.add(sub)
+    feed.initialize(0)
+    for seq in range(1, 101):
+        feed.on_event(new_message(seq))
+        await settle()
+    assert stuck.closed_with == CLOSE_RESYNC
+    assert slow_sub._queue.qsize() <= 10
+    assert seqs(healthy) == list(range(1, 101))
+
+
+async def test_resuming_socket_gets_no_duplicates_from_the_live_feed():
+    socket = FakeSocket()
+    sub = subscriber(socket)
+    sub.offer(3, new_message(3)["text"])  # live, while the replay is still being read
+    sub.offer(4, new_message(4)["text"])
+    for seq in (1, 2, 3):
+        sub.send_now(new_message(seq)["text"])  # the replay from the database
+    sub.finish_replay(3)
+    await settle()
+    assert seqs(socket) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("roles", [["moderator"]])
+async def test_role_limited_events_reach_only_those_roles(roles):
+    feed = SpaceFeed(1, no_fetch, gap_wait=1)
+    member_socket, moderator_socket = FakeSocket(), FakeSocket()
+    for socket, role, user_id in ((member_socket, "member", 1), (moderator_socket, "moderator", 2)):
+        sub = subscriber(socket, role=role, user_id=user_id)
+        sub.finish_replay(0)
+        feed.subscribers.add(sub)
+    feed.initialize(0)
+    feed.on_event({"type": "space.event", "space": 1, "seq": None, "text": '{"type":"report.new"}', "roles": roles})
+    await settle()
+    assert member_socket.sent == []
+    assert moderator_socket.sent == ['{"type":"report.new"}']
