@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint format migrate e2e clean
+.PHONY: run test lint format migrate e2e bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,19 @@ test: lint
 
 e2e: $(VENV)/.installed-dev
 	scripts/test.sh -m e2e
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-dev
+
+# WebSocket fan-out against the Channels tutorial and a bare websockets server (needs PostgreSQL and Redis).
+bench: $(VENV)/.installed-bench
+	scripts/ensure_services.sh
+	$(BIN)/python -m bench.run
+
+bench-quick: $(VENV)/.installed-bench
+	scripts/ensure_services.sh
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

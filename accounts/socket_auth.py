@@ -1,23 +1,37 @@
-"""Token authentication for WebSocket handshakes (``Authorization: Token <key>``).
+"""Who a WebSocket is, decided once at the handshake: ``Authorization: Token <key>``, else the
+session cookie (browsers).
 
-Runs inside Channels' ``AuthMiddlewareStack``: a session cookie has already set
-``scope["user"]``; a token header, when present, decides instead. A bad token leaves the
-socket anonymous, so each consumer refuses it the way it refuses any anonymous socket.
+Channels' ``AuthMiddlewareStack`` would do the session part, but its session wrapper stays in
+the path of every frame the socket sends, for the sake of saving sessions that sockets never
+change; resolving the user once and passing ``send`` through untouched keeps the per-frame path
+short. A bad token or session leaves the socket anonymous, and each consumer refuses anonymous
+sockets its own way.
 """
 
+from channels.auth import get_user
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.http.cookie import parse_cookie
+from django.utils.module_loading import import_string
 from rest_framework.authtoken.models import Token
 
 
-def token_from_headers(headers: list[tuple[bytes, bytes]]) -> str | None:
-    for name, value in headers:
-        if name == b"authorization":
-            scheme, _, key = value.decode("latin1").partition(" ")
-            if scheme.lower() == "token" and key.strip():
-                return key.strip()
+def header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    for key, value in headers:
+        if key == name:
+            return value.decode("latin1")
     return None
+
+
+def token_from_headers(headers: list[tuple[bytes, bytes]]) -> str | None:
+    value = header(headers, b"authorization")
+    if value is None:
+        return None
+    scheme, _, key = value.partition(" ")
+    return key.strip() if scheme.lower() == "token" and key.strip() else None
 
 
 @database_sync_to_async
@@ -28,9 +42,17 @@ def user_for_token(key: str):
     return token.user
 
 
-class TokenAuthMiddleware(BaseMiddleware):
+async def user_for_session(cookie_header: str | None):
+    session_key = parse_cookie(cookie_header or "").get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return AnonymousUser()
+    store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")(session_key)
+    return await get_user({"session": store})
+
+
+class SocketAuthMiddleware(BaseMiddleware):
     async def __call__(self, scope, receive, send):
-        key = token_from_headers(scope.get("headers", []))
-        if key is not None:
-            scope = dict(scope, user=await user_for_token(key))
-        return await super().__call__(scope, receive, send)
+        headers = scope.get("headers", [])
+        key = token_from_headers(headers)
+        user = await user_for_token(key) if key is not None else await user_for_session(header(headers, b"cookie"))
+        return await super().__call__(dict(scope, user=user), receive, send)

@@ -9,16 +9,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Django must be set up before anything imports models (the socket routes and auth do).
 django_http_application = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from accounts.socket_auth import TokenAuthMiddleware  # noqa: E402
+from accounts.socket_auth import SocketAuthMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from hub.origin import AllowedOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_http_application,
-        "websocket": AllowedOriginValidator(AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns)))),
+        "websocket": AllowedOriginValidator(SocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -85,7 +85,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             self.subscriber = None
 
     async def _send_text(self, text: str) -> None:
-        await self.send(text_data=text)
+        # Straight to the ASGI server: this runs once per recipient of every event.
+        await self.base_send({"type": "websocket.send", "text": text})
 
     async def _close_with(self, code: int) -> None:
         await self.close(code=code)

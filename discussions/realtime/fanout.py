@@ -19,7 +19,7 @@ socket that cannot keep up never stalls the others; when its queue is full it is
 import asyncio
 import logging
 import weakref
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -62,7 +62,8 @@ class Subscriber:
         self.role = role
         self._send = send
         self._close = close
-        self._queue: asyncio.Queue[str] = asyncio.Queue(maxsize=queue_max)
+        self._queue: deque[str] = deque()
+        self._ready = asyncio.Event()
         self._buffer: list[tuple[int | None, str]] | None = []
         self._queue_max = queue_max
         self.last_seq = 0
@@ -99,11 +100,12 @@ class Subscriber:
     def _enqueue(self, text: str) -> None:
         if self.closed:
             return
-        try:
-            self._queue.put_nowait(text)
-        except asyncio.QueueFull:
+        if len(self._queue) >= self._queue_max:
             logger.info("socket too slow, closing it to resync", extra={"user_id": self.user_id})
             self.close(CLOSE_RESYNC)
+            return
+        self._queue.append(text)
+        self._ready.set()
 
     def close(self, code: int) -> None:
         if self.closed:
@@ -119,11 +121,14 @@ class Subscriber:
         self._writer.cancel()
 
     async def _write_loop(self) -> None:
-        queue = self._queue
+        queue, ready, send = self._queue, self._ready, self._send
         try:
             while True:
-                text = await queue.get()
-                await self._send(text)
+                await ready.wait()
+                # Everything queued goes out before the next wait: one wake-up per burst.
+                while queue:
+                    await send(queue.popleft())
+                ready.clear()
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -261,12 +266,14 @@ class LocalFanout:
             else:
                 feed.subscribers.add(subscriber)
         try:
-            was_online = subscriber.username in await self.presence.online(space_id)
+            online = await self.presence.online(space_id)
             await self.presence.add(space_id, subscriber.username)
         except Exception:
             logger.warning("presence unavailable", exc_info=True)
             return
-        if not was_online:
+        # Announcing each arrival to everyone costs O(online) frames per join, O(n²) for a crowd
+        # arriving together; past the limit clients read presence from hello and the members list.
+        if subscriber.username not in online and len(online) < settings.DISCUSSION_PRESENCE_BROADCAST_LIMIT:
             await apublish(
                 space_event(
                     space_id, presence_frame(subscriber.username, online=True), exclude_user_id=subscriber.user_id
@@ -283,11 +290,11 @@ class LocalFanout:
             return
         try:
             await self.presence.remove(space_id, subscriber.username)
-            still_online = subscriber.username in await self.presence.online(space_id)
+            online = await self.presence.online(space_id)
         except Exception:
             logger.warning("presence unavailable", exc_info=True)
             return
-        if not still_online:
+        if subscriber.username not in online and len(online) < settings.DISCUSSION_PRESENCE_BROADCAST_LIMIT:
             await apublish(
                 space_event(
                     space_id, presence_frame(subscriber.username, online=False), exclude_user_id=subscriber.user_id
