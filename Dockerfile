@@ -25,6 +25,4 @@ RUN SECRET_KEY=collectstatic-only-key-that-is-long-enough-to-pass-the-settings-c
 
 USER hub
 EXPOSE 8000
-CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--proxy-headers", \
-     "--forwarded-allow-ips", "*", "--no-access-log"]
+CMD ["python", "-m", "config.serve", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]

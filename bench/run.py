@@ -119,24 +119,16 @@ class Servers:
                 process.kill()
 
 
+def hub_server(port: int, env: dict[str, str]) -> subprocess.Popen:
+    args = [PYTHON, "-m", "config.serve", "--port", str(port), "--log-level", "warning"]
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def uvicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
-    args = [
-        str(BIN / "uvicorn"),
-        app,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--ws",
-        "websockets",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+    """The peer under the same ASGI server, with the same options as the Hub's ``config.serve``."""
+    args = [str(BIN / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop",
+            "--http", "httptools", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
+            "--no-access-log", "--log-level", "warning"]  # fmt: skip
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -144,7 +136,7 @@ def start(name: str) -> Servers:
     if name.startswith("hub"):
         count = 2 if name == "hub-2proc" else 1
         ports = [free_port() for _ in range(count)]
-        processes = [uvicorn("config.asgi:application", port, hub_env()) for port in ports]
+        processes = [hub_server(port, hub_env()) for port in ports]
         for port in ports:
             wait_http(f"http://127.0.0.1:{port}/healthz")
         urls = [f"ws://127.0.0.1:{port}/ws/spaces/bench/" for port in ports]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from discussions.events import message_new_frame, typing_frame
 from discussions.realtime.fanout import LocalFanout, Subscriber, local_fanout
 from discussions.realtime.publish import apublish, space_event
+from discussions.realtime.wire import raw_writer_for
 from discussions.services import messages as message_services
 from discussions.services.access import space_access_by_slug
 from discussions.services.stream import missing_messages, socket_start, space_last_seq
@@ -62,6 +63,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             send=self._send_text,
             close=self._close_with,
             queue_max=settings.DISCUSSION_SEND_QUEUE_MAX,
+            raw=raw_writer_for(self.base_send),
         )
         # Join the live feed first (buffering), then read what was missed: nothing falls between.
         await self.fanout.attach(self.space_id, self.subscriber)

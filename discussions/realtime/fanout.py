@@ -29,6 +29,7 @@ from django.conf import settings
 from discussions.events import presence_frame
 from discussions.realtime.presence import presence_heartbeat_seconds, presence_store
 from discussions.realtime.publish import EVENT_TYPE, apublish, space_event, space_group
+from discussions.realtime.wire import Outgoing, RawWriter
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,10 @@ class Subscriber:
     Until ``finish_replay`` the socket is catching up from the database, and live events are
     buffered; afterwards every new message with a seq it has already sent is dropped, so a
     resuming client gets no gap and no duplicate.
+
+    With a ``raw`` writer (see ``wire``), a frame goes straight onto the socket's transport when
+    nothing is queued ahead of it and the server is not holding writes back; otherwise it waits in
+    the bounded queue for the writer task.
     """
 
     def __init__(
@@ -56,15 +61,17 @@ class Subscriber:
         send: Callable[[str], Awaitable[None]],
         close: Callable[[int], Awaitable[None]],
         queue_max: int,
+        raw: RawWriter | None = None,
     ) -> None:
         self.user_id = user_id
         self.username = username
         self.role = role
         self._send = send
         self._close = close
-        self._queue: deque[str] = deque()
+        self._raw = raw
+        self._queue: deque[Outgoing] = deque()
         self._ready = asyncio.Event()
-        self._buffer: list[tuple[int | None, str]] | None = []
+        self._buffer: list[tuple[int | None, Outgoing]] | None = []
         self._queue_max = queue_max
         self.last_seq = 0
         self.closed = False
@@ -72,39 +79,44 @@ class Subscriber:
 
     def send_now(self, text: str) -> None:
         """Queue a frame for this socket alone (hello, replay, answers to its own frames)."""
-        self._enqueue(text)
+        self._enqueue(Outgoing(text))
 
-    def offer(self, seq: int | None, text: str) -> None:
-        """A frame from the feed."""
+    def offer(self, seq: int | None, outgoing: Outgoing) -> None:
+        """A frame from the feed, shared with the other subscribers."""
         if self._buffer is not None:
             if len(self._buffer) >= self._queue_max:
                 self.close(CLOSE_RESYNC)
             else:
-                self._buffer.append((seq, text))
+                self._buffer.append((seq, outgoing))
             return
-        self._offer_live(seq, text)
+        self._offer_live(seq, outgoing)
 
     def finish_replay(self, last_replayed_seq: int) -> None:
         self.last_seq = max(self.last_seq, last_replayed_seq)
         buffered, self._buffer = self._buffer or [], None
-        for seq, text in buffered:
-            self._offer_live(seq, text)
+        for seq, outgoing in buffered:
+            self._offer_live(seq, outgoing)
 
-    def _offer_live(self, seq: int | None, text: str) -> None:
+    def _offer_live(self, seq: int | None, outgoing: Outgoing) -> None:
         if seq is not None:
             if seq <= self.last_seq:
                 return
             self.last_seq = seq
-        self._enqueue(text)
+        self._enqueue(outgoing)
 
-    def _enqueue(self, text: str) -> None:
+    def _enqueue(self, outgoing: Outgoing) -> None:
         if self.closed:
+            return
+        raw = self._raw
+        if raw is not None and not self._queue and raw.writable_now():
+            if raw.open:
+                raw.write(outgoing.frame)
             return
         if len(self._queue) >= self._queue_max:
             logger.info("socket too slow, closing it to resync", extra={"user_id": self.user_id})
             self.close(CLOSE_RESYNC)
             return
-        self._queue.append(text)
+        self._queue.append(outgoing)
         self._ready.set()
 
     def close(self, code: int) -> None:
@@ -121,13 +133,21 @@ class Subscriber:
         self._writer.cancel()
 
     async def _write_loop(self) -> None:
-        queue, ready, send = self._queue, self._ready, self._send
+        queue, ready, send, raw = self._queue, self._ready, self._send, self._raw
         try:
             while True:
                 await ready.wait()
                 # Everything queued goes out before the next wait: one wake-up per burst.
                 while queue:
-                    await send(queue.popleft())
+                    if raw is None:
+                        await send(queue.popleft().text)
+                        continue
+                    if not raw.writable_now():
+                        await raw.wait_writable()
+                    if not raw.open:
+                        self.closed = True
+                        return
+                    raw.write(queue.popleft().frame)
                 ready.clear()
         except asyncio.CancelledError:
             raise
@@ -201,10 +221,11 @@ class SpaceFeed:
             self._on_new_message(seq + 1, self._held.pop(seq + 1))
 
     def _emit(self, seq: int | None, text: str, *, exclude: int | None = None, roles: list[str] | None = None) -> None:
+        outgoing = Outgoing(text)  # framed once, on first use, for every subscriber
         for subscriber in self.subscribers:
             if subscriber.user_id == exclude or (roles is not None and subscriber.role not in roles):
                 continue
-            subscriber.offer(seq, text)
+            subscriber.offer(seq, outgoing)
 
     async def _fill_gap(self) -> None:
         await asyncio.sleep(self._gap_wait)

@@ -6,6 +6,7 @@ import orjson
 import pytest
 
 from discussions.realtime.fanout import CLOSE_RESYNC, SpaceFeed, Subscriber
+from discussions.realtime.wire import Outgoing, text_frame
 
 
 class FakeSocket:
@@ -111,8 +112,8 @@ async def test_a_socket_that_cannot_keep_up_is_closed_to_resync_and_others_are_u
 async def test_resuming_socket_gets_no_duplicates_from_the_live_feed():
     socket = FakeSocket()
     sub = subscriber(socket)
-    sub.offer(3, new_message(3)["text"])  # live, while the replay is still being read
-    sub.offer(4, new_message(4)["text"])
+    sub.offer(3, Outgoing(new_message(3)["text"]))  # live, while the replay is still being read
+    sub.offer(4, Outgoing(new_message(4)["text"]))
     for seq in (1, 2, 3):
         sub.send_now(new_message(seq)["text"])  # the replay from the database
     sub.finish_replay(3)
@@ -133,3 +134,19 @@ async def test_role_limited_events_reach_only_those_roles(roles):
     await settle()
     assert member_socket.sent == []
     assert moderator_socket.sent == ['{"type":"report.new"}']
+
+
+@pytest.mark.parametrize("size", [0, 125, 126, 65535, 65536, 70000])
+def test_text_frames_are_what_the_websockets_library_reads(size):
+    from websockets.frames import Frame, Opcode
+    from websockets.streams import StreamReader
+
+    payload = ("é" * size).encode()[:size] if size else b""
+    reader = StreamReader()
+    reader.feed_data(text_frame(payload))
+    parser = Frame.parse(reader.read_exact, mask=False)
+    try:
+        next(parser)
+    except StopIteration as done:
+        frame = done.value
+    assert (frame.opcode, frame.fin, frame.data) == (Opcode.TEXT, True, payload)

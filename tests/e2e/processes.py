@@ -86,8 +86,7 @@ def wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout: float
 
 def start_uvicorn(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    args = [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-            "--loop", "uvloop", "--http", "httptools", "--ws", "websockets", "--no-access-log"]  # fmt: skip
+    args = [sys.executable, "-m", "config.serve", "--port", str(port)]
     process = spawn(args, env, log)
     wait_for_http(f"http://127.0.0.1:{port}/healthz", process, log)
     return process, port

@@ -1,0 +1,82 @@
+"""Writing one pre-framed WebSocket message to many sockets (the fan-out's fast path).
+
+Through ASGI every recipient costs a full ``send()``: the server frames the text again for each
+socket. Like the ``websockets`` library's ``broadcast()``, the fan-out instead builds the frame
+bytes once per event and writes them to each socket's transport. That needs the server's
+connection object, which ASGI does not expose; ``raw_writer_for`` recognises uvicorn's
+``websockets-sansio`` protocol (the ASGI ``send`` is its bound method) and returns ``None``
+for anything else, which then gets the plain ASGI path.
+
+Writing frames directly is sound there because server frames are never masked and, without
+permessage-deflate (which ``raw_writer_for`` checks for), an unfragmented text frame is the same
+bytes on every connection. Flow control is the protocol's own: nothing is written while uvicorn
+has paused writing, and the subscriber queues meanwhile.
+"""
+
+import struct
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+_FIN_TEXT = 0x81
+
+
+def text_frame(payload: bytes) -> bytes:
+    """An unmasked, final text frame (RFC 6455 section 5.2)."""
+    length = len(payload)
+    if length < 126:
+        header = struct.pack("!BB", _FIN_TEXT, length)
+    elif length < 1 << 16:
+        header = struct.pack("!BBH", _FIN_TEXT, 126, length)
+    else:
+        header = struct.pack("!BBQ", _FIN_TEXT, 127, length)
+    return header + payload
+
+
+class Outgoing:
+    """One frame to send: its text, and its wire bytes made at most once for all recipients."""
+
+    __slots__ = ("_frame", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._frame: bytes | None = None
+
+    @property
+    def frame(self) -> bytes:
+        if self._frame is None:
+            self._frame = text_frame(self.text.encode())
+        return self._frame
+
+
+class RawWriter:
+    """Direct writes to one uvicorn websockets-sansio connection."""
+
+    __slots__ = ("_protocol",)
+
+    def __init__(self, protocol: Any) -> None:
+        self._protocol = protocol
+
+    @property
+    def open(self) -> bool:
+        protocol = self._protocol
+        return not (protocol.close_sent or protocol.disconnected or protocol.transport.is_closing())
+
+    def writable_now(self) -> bool:
+        return self._protocol.writable.is_set()
+
+    async def wait_writable(self) -> None:
+        await self._protocol.writable.wait()
+
+    def write(self, frame: bytes) -> None:
+        self._protocol.transport.write(frame)
+
+
+def raw_writer_for(send: Callable[[dict], Awaitable[None]]) -> RawWriter | None:
+    protocol = getattr(send, "__self__", None)
+    try:
+        from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+    except ImportError:  # pragma: no cover (uvicorn without the sans-I/O implementation)
+        return None
+    if not isinstance(protocol, WebSocketsSansIOProtocol) or protocol.conn.extensions:
+        return None
+    return RawWriter(protocol)
