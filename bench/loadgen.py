@@ -147,6 +147,7 @@ async def main(plan: dict) -> None:
             now_seen = sum(client.received for client in clients)
             if now_seen == seen:
                 all_done.cancel()
+                await asyncio.gather(all_done, return_exceptions=True)
                 return False
             seen = now_seen
             await asyncio.wait([all_done], timeout=stall_seconds)

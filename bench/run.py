@@ -330,7 +330,7 @@ def main() -> None:
     plan = {
         "steady": {"senders": 10, "rate": 15, "seconds": 3 if args.quick else 5},
         "burst": {"senders": 10 if args.quick else 25, "per_sender": 10 if args.quick else 20},
-        "idle_seconds": 3 if args.quick else 10,
+        "idle_seconds": 3 if args.quick else 5,
         "idle_at": 100 if args.quick else 500,
         "settle": 1.0,
     }
