@@ -57,12 +57,13 @@ def prune_login_attempts() -> int:
 
 
 def _lock(key: str, *, until) -> None:
+    # The attempts stay: deleting them would let parallel attempts that already passed the
+    # lockout check count from zero. They age out of the window as the lockout runs out.
     try:
         with transaction.atomic():
             LoginLockout.objects.update_or_create(username=key, defaults={"until": until})
     except IntegrityError:
         pass  # a parallel attempt created the same lockout first
-    LoginAttempt.objects.filter(username=key).delete()
 
 
 def _locked_out(remaining: timedelta) -> HubError:

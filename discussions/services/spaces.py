@@ -102,11 +102,11 @@ def space_join(*, slug: str, user: User) -> Membership:
         space = Space.objects.select_for_update(of=("self",)).order_by().filter(slug=slug).first()
         if space is None:
             raise HubError("not_found", _("No such space."), status=404)
+        if Ban.objects.filter(in_force(timezone.now()), space=space, user=user).exists():
+            raise HubError("forbidden", _("You are banned from this space."), status=403)
         existing = Membership.objects.filter(space=space, user=user).first()
         if existing is not None:
             return existing
-        if Ban.objects.filter(in_force(timezone.now()), space=space, user=user).exists():
-            raise HubError("forbidden", _("You are banned from this space."), status=403)
         if space.is_private and not user.is_staff:
             invitation = Invitation.objects.filter(space=space, user=user).first()
             if invitation is None:
