@@ -13,7 +13,14 @@ import json
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from websockets.exceptions import ConnectionClosed
 
 from discussions.models import Membership, Message, Space
@@ -58,7 +65,9 @@ class PrivateSpaceLife(RuleBasedStateMachine):
         self.moderator = with_token(UserFactory())
         Membership.objects.create(space=self.space, user=self.moderator, role=Membership.Role.MODERATOR)
         self.people = [with_token(UserFactory()) for _ in range(PEOPLE)]
-        self.members: set[int] = set()
+        # Two people start inside, so that runs reach posting and resuming early.
+        Membership.objects.bulk_create(Membership(space=self.space, user=self.people[index]) for index in (0, 1))
+        self.members: set[int] = {0, 1}
         self.banned: set[int] = set()
         self.muted: set[int] = set()
         self.last_seen = [0] * PEOPLE
@@ -155,6 +164,12 @@ class PrivateSpaceLife(RuleBasedStateMachine):
         assert seqs == list(range(self.last_seen[who] + 1, last_seq + 1))
         self.last_seen[who] = last_seq
 
+    @rule(author=person, reader=person, via=server, text=st.text(min_size=1, max_size=40).filter(str.strip))
+    def post_then_resume_elsewhere(self, author, reader, via, text):
+        """Written through one server, read through the other: the cross-process path every time."""
+        self.post(author, via, text)
+        self.resume_socket(reader, 1 - via)
+
     @invariant()
     def seq_is_gapless(self):
         if not hasattr(self, "space"):
@@ -171,8 +186,12 @@ def two_servers(tmp_path):
         stop(process)
 
 
+@pytest.mark.timeout(600)  # room for hypothesis to shrink a failure to its shortest story
 def test_a_private_space_keeps_its_promises_whatever_happens(two_servers):
     PrivateSpaceLife.ports = two_servers
-    run = settings(max_examples=6, stateful_step_count=12, deadline=None,
-                   suppress_health_check=list(HealthCheck))(PrivateSpaceLife.TestCase)  # fmt: skip
-    run().runTest()
+    run_state_machine_as_test(
+        PrivateSpaceLife,
+        settings=settings(
+            max_examples=6, stateful_step_count=12, deadline=None, suppress_health_check=list(HealthCheck)
+        ),
+    )
