@@ -169,8 +169,7 @@ class SpaceBansView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.BanSerializer, request.data)
         ban = moderation.ban_create(slug=slug, moderator=request.user, **data)
-        body = {"username": ban.user.username, "reason": ban.reason, "expires_at": events.iso(ban.expires_at)}
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(events.restriction_payload(ban), status=status.HTTP_201_CREATED)
 
 
 class SpaceBanDetailView(APIView):
@@ -189,8 +188,7 @@ class SpaceMutesView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.MuteSerializer, request.data)
         mute = moderation.mute_create(slug=slug, moderator=request.user, **data)
-        body = {"username": mute.user.username, "reason": mute.reason, "expires_at": events.iso(mute.expires_at)}
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(events.restriction_payload(mute), status=status.HTTP_201_CREATED)
 
 
 class SpaceMuteDetailView(APIView):

@@ -147,3 +147,12 @@ def revision_payload(revision) -> dict[str, Any]:
         "replaced_at": iso(revision.replaced_at),
         "replaced_by": revision.replaced_by.username if revision.replaced_by else None,
     }
+
+
+def restriction_payload(restriction) -> dict[str, Any]:
+    """A ban or a mute."""
+    return {
+        "username": restriction.user.username,
+        "reason": restriction.reason,
+        "expires_at": iso(restriction.expires_at),
+    }

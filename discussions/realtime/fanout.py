@@ -286,20 +286,7 @@ class LocalFanout:
                 feed.initialize(await self._last_seq_of(space_id))
             else:
                 feed.subscribers.add(subscriber)
-        try:
-            online = await self.presence.online(space_id)
-            await self.presence.add(space_id, subscriber.username)
-        except Exception:
-            logger.warning("presence unavailable", exc_info=True)
-            return
-        # Announcing each arrival to everyone costs O(online) frames per join, O(n²) for a crowd
-        # arriving together; past the limit clients read presence from hello and the members list.
-        if subscriber.username not in online and len(online) < settings.DISCUSSION_PRESENCE_BROADCAST_LIMIT:
-            await apublish(
-                space_event(
-                    space_id, presence_frame(subscriber.username, online=True), exclude_user_id=subscriber.user_id
-                )
-            )
+        await self._presence_change(space_id, subscriber, online=True)
 
     async def detach(self, space_id: int, subscriber: Subscriber) -> None:
         subscriber.stop()
@@ -307,20 +294,29 @@ class LocalFanout:
         if feed is None or subscriber not in feed.subscribers:
             return
         feed.subscribers.discard(subscriber)
-        if any(other.user_id == subscriber.user_id for other in feed.subscribers):
-            return
+        if not any(other.user_id == subscriber.user_id for other in feed.subscribers):
+            await self._presence_change(space_id, subscriber, online=False)
+
+    async def _presence_change(self, space_id: int, subscriber: Subscriber, *, online: bool) -> None:
+        """Record a user's arrival or departure and announce it if it changes who is online."""
+        username = subscriber.username
         try:
-            await self.presence.remove(space_id, subscriber.username)
-            online = await self.presence.online(space_id)
+            if online:
+                before = await self.presence.online(space_id)
+                await self.presence.add(space_id, username)
+                changed, others = username not in before, before
+            else:
+                await self.presence.remove(space_id, username)
+                others = await self.presence.online(space_id)
+                changed = username not in others  # another process may still serve them
         except Exception:
             logger.warning("presence unavailable", exc_info=True)
             return
-        if subscriber.username not in online and len(online) < settings.DISCUSSION_PRESENCE_BROADCAST_LIMIT:
-            await apublish(
-                space_event(
-                    space_id, presence_frame(subscriber.username, online=False), exclude_user_id=subscriber.user_id
-                )
-            )
+        # Announcing each arrival to everyone costs O(online) frames per join, O(n²) for a crowd
+        # arriving together; past the limit clients read presence from hello and the members list.
+        if changed and len(others) < settings.DISCUSSION_PRESENCE_BROADCAST_LIMIT:
+            frame = presence_frame(username, online=online)
+            await apublish(space_event(space_id, frame, exclude_user_id=subscriber.user_id))
 
     async def typing_allowed(self, space_id: int, user_id: int) -> bool:
         try:

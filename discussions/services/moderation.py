@@ -34,62 +34,82 @@ def _target(access, username: str) -> User:
     return target
 
 
+def _restrict(
+    model, kind: str, *, slug: str, moderator: User, username: str, reason: str, minutes: int | None, expires_at
+):
+    """Ban or mute (``model``) a user in a space, logged as ``kind``."""
+    access = space_access_by_slug(slug=slug, user=moderator)
+    require_moderator(access)
+    target = _target(access, username)
+    restriction, _created = model.objects.update_or_create(
+        space=access.space, user=target, defaults={"reason": reason, "created_by": moderator, "expires_at": expires_at}
+    )
+    ModerationAction.objects.create(
+        space=access.space, actor=moderator, kind=kind, target_user=target, reason=reason, details={"minutes": minutes}
+    )
+    return restriction
+
+
+def _lift(model, kind: str, *, slug: str, moderator: User, username: str, missing: str) -> None:
+    access = space_access_by_slug(slug=slug, user=moderator)
+    require_moderator(access)
+    target = user_named(username)
+    if not model.objects.filter(space=access.space, user=target).delete()[0]:
+        raise HubError("not_found", missing % {"name": username}, status=404)
+    ModerationAction.objects.create(space=access.space, actor=moderator, kind=kind, target_user=target)
+
+
 def ban_create(*, slug: str, moderator: User, username: str, reason: str = "", minutes: int | None = None) -> Ban:
     expires_at = _expiry(minutes, required=False)
     with transaction.atomic():
-        access = space_access_by_slug(slug=slug, user=moderator)
-        require_moderator(access)
-        target = _target(access, username)
-        ban, _created = Ban.objects.update_or_create(
-            space=access.space,
-            user=target,
-            defaults={"reason": reason, "created_by": moderator, "expires_at": expires_at},
+        ban = _restrict(
+            Ban,
+            ModerationAction.Kind.BAN,
+            slug=slug,
+            moderator=moderator,
+            username=username,
+            reason=reason,
+            minutes=minutes,
+            expires_at=expires_at,
         )
-        ModerationAction.objects.create(
-            space=access.space, actor=moderator, kind=ModerationAction.Kind.BAN, target_user=target,
-            reason=reason, details={"minutes": minutes},
-        )  # fmt: skip
-        publish_on_commit(close_event(access.space.pk, target.pk))
+        publish_on_commit(close_event(ban.space_id, ban.user_id))
     return ban
 
 
 def ban_remove(*, slug: str, moderator: User, username: str) -> None:
     with transaction.atomic():
-        access = space_access_by_slug(slug=slug, user=moderator)
-        require_moderator(access)
-        target = user_named(username)
-        if not Ban.objects.filter(space=access.space, user=target).delete()[0]:
-            raise HubError("not_found", _("%(name)s is not banned here.") % {"name": username}, status=404)
-        ModerationAction.objects.create(
-            space=access.space, actor=moderator, kind=ModerationAction.Kind.UNBAN, target_user=target
+        _lift(
+            Ban,
+            ModerationAction.Kind.UNBAN,
+            slug=slug,
+            moderator=moderator,
+            username=username,
+            missing=_("%(name)s is not banned here."),
         )
 
 
 def mute_create(*, slug: str, moderator: User, username: str, minutes: int | None, reason: str = "") -> Mute:
     expires_at = _expiry(minutes, required=True)
     with transaction.atomic():
-        access = space_access_by_slug(slug=slug, user=moderator)
-        require_moderator(access)
-        target = _target(access, username)
-        mute, _created = Mute.objects.update_or_create(
-            space=access.space,
-            user=target,
-            defaults={"reason": reason, "created_by": moderator, "expires_at": expires_at},
+        return _restrict(
+            Mute,
+            ModerationAction.Kind.MUTE,
+            slug=slug,
+            moderator=moderator,
+            username=username,
+            reason=reason,
+            minutes=minutes,
+            expires_at=expires_at,
         )
-        ModerationAction.objects.create(
-            space=access.space, actor=moderator, kind=ModerationAction.Kind.MUTE, target_user=target,
-            reason=reason, details={"minutes": minutes},
-        )  # fmt: skip
-    return mute
 
 
 def mute_remove(*, slug: str, moderator: User, username: str) -> None:
     with transaction.atomic():
-        access = space_access_by_slug(slug=slug, user=moderator)
-        require_moderator(access)
-        target = user_named(username)
-        if not Mute.objects.filter(space=access.space, user=target).delete()[0]:
-            raise HubError("not_found", _("%(name)s is not muted here.") % {"name": username}, status=404)
-        ModerationAction.objects.create(
-            space=access.space, actor=moderator, kind=ModerationAction.Kind.UNMUTE, target_user=target
+        _lift(
+            Mute,
+            ModerationAction.Kind.UNMUTE,
+            slug=slug,
+            moderator=moderator,
+            username=username,
+            missing=_("%(name)s is not muted here."),
         )

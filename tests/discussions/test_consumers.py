@@ -69,6 +69,17 @@ class TestHandshake:
         await first.disconnect()
 
 
+    async def test_arrivals_are_not_announced_one_by_one_in_a_crowd(self, space, settings):
+        settings.DISCUSSION_PRESENCE_BROADCAST_LIMIT = 1
+        first, second = await db(member_of)(space), await db(member_of)(space)
+        a = await connect(first, space.slug)
+        b = await connect(second, space.slug)
+        assert b.hello["online"] == sorted([first.username, second.username])
+        assert await a.receive_nothing(timeout=0.3)
+        await a.disconnect()
+        await b.disconnect()
+
+
 @pytest.fixture
 def db_user(db):
     return UserFactory()
