@@ -68,7 +68,6 @@ class TestHandshake:
         }  # fmt: skip
         await first.disconnect()
 
-
     async def test_arrivals_are_not_announced_one_by_one_in_a_crowd(self, space, settings):
         settings.DISCUSSION_PRESENCE_BROADCAST_LIMIT = 1
         first, second = await db(member_of)(space), await db(member_of)(space)
