@@ -43,6 +43,8 @@ class PostResult:
 def validate_body(body: object) -> str:
     if not isinstance(body, str) or not body.strip():
         raise HubError("invalid_frame", _("A message needs a non-empty body."))
+    if "\x00" in body:  # PostgreSQL text cannot hold NUL (found by the property test)
+        raise HubError("invalid_frame", _("A message cannot contain NUL characters."))
     if len(body) > settings.DISCUSSION_MAX_BODY_CHARS:
         raise HubError(
             "too_large",
@@ -70,7 +72,9 @@ def message_post(
     body = validate_body(body)
     if client_id is not None and (not isinstance(client_id, str) or not 1 <= len(client_id) <= 64):
         raise HubError("invalid_frame", _("client_id must be 1 to 64 characters."))
-    if topic is not None and (not isinstance(topic, str) or not topic.strip() or len(topic) > MAX_TOPIC_CHARS):
+    if topic is not None and (
+        not isinstance(topic, str) or not topic.strip() or len(topic) > MAX_TOPIC_CHARS or "\x00" in topic
+    ):
         raise HubError("invalid_frame", _("A topic is 1 to %(n)d characters.") % {"n": MAX_TOPIC_CHARS})
     if reply_to is not None and (not isinstance(reply_to, int) or isinstance(reply_to, bool) or reply_to < 1):
         raise HubError("invalid_frame", _("reply_to must be the seq of a message."))

@@ -141,9 +141,10 @@ class TestSending:
                       '{"type": "message.send", "body": "no client id"}',
                       '{"type": "message.send", "body": "x", "client_id": ""}',
                       '{"type": "message.send", "body": "", "client_id": "e1"}',
+                      '{"type": "message.send", "body": "nul \\u0000 inside", "client_id": "e2"}',
                       '{"type": "message.edit", "seq": "one", "body": "x"}',
                       '{"type": "reaction.add", "seq": 99, "emoji": "+1"}']  # fmt: skip
-        expected = ["invalid_frame"] * 8 + ["not_found"]
+        expected = ["invalid_frame"] * 9 + ["not_found"]
         for frame, code in zip(bad_frames, expected, strict=True):
             await socket.send_to(text_data=frame)
             assert (await receive_until(socket, "error"))["code"] == code, frame

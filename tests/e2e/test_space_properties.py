@@ -97,7 +97,9 @@ class PrivateSpaceLife(RuleBasedStateMachine):
     @rule(who=person, via=server, text=st.text(min_size=1, max_size=40).filter(str.strip))
     def post(self, who, via, text):
         status, body = rest(self.ports[via], self.people[who], "POST", self.path("messages/"), {"body": text})
-        if who not in self.members:
+        if "\x00" in text:
+            assert status == 400  # invalid input is refused before anything else is looked at
+        elif who not in self.members:
             assert status == 404
         elif who in self.banned or who in self.muted:
             assert status == 403
