@@ -273,7 +273,7 @@ def reaction_set(*, message_id: int, user: User, emoji: object, present: bool) -
         not isinstance(emoji, str)
         or not emoji.strip()
         or len(emoji) > MAX_EMOJI_CHARS
-        or any(c.isspace() for c in emoji)
+        or any(c.isspace() or c == "\x00" for c in emoji)
     ):
         raise HubError("invalid_frame", _("An emoji is 1 to %(n)d characters without spaces.") % {"n": MAX_EMOJI_CHARS})
     with transaction.atomic():
