@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint format migrate e2e bench bench-quick clean
+.PHONY: run test lint format migrate e2e bench bench-quick soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 bench: $(VENV)/.installed-bench
 	scripts/ensure_services.sh
 	$(BIN)/python -m bench.run
+
+# A reconnect storm of 1,000 clients, then 500 idle + 50 chatty sockets for SOAK_MINUTES (default 3).
+soak: $(VENV)/.installed-bench
+	scripts/ensure_services.sh
+	$(BIN)/python -m bench.soak --minutes $(or $(SOAK_MINUTES),3)
 
 bench-quick: $(VENV)/.installed-bench
 	scripts/ensure_services.sh
