@@ -79,9 +79,3 @@ def open_reports(space: Space) -> QuerySet[Report]:
 
 def moderation_log(space: Space) -> QuerySet[ModerationAction]:
     return ModerationAction.objects.filter(space=space).select_related("actor", "target_user")
-
-
-def moderator_ids(space: Space) -> list[int]:
-    return list(
-        Membership.objects.filter(space=space, role=Membership.Role.MODERATOR).values_list("user_id", flat=True)
-    )

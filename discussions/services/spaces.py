@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -182,8 +181,3 @@ def question_pose(*, slug: str, moderator: User, title: str, body: str) -> PostR
             space=access.space, actor=moderator, kind=ModerationAction.Kind.POSE_QUESTION, details={"title": title}
         )
         return message_post(slug=slug, author=moderator, body=f"**{title}**\n\n{body}", topic=title)
-
-
-def spaces_member_counts(space_ids: list[int]) -> dict[int, int]:
-    rows = Membership.objects.filter(space_id__in=space_ids).values("space_id").annotate(n=Count("id"))
-    return {row["space_id"]: row["n"] for row in rows}
