@@ -156,6 +156,11 @@ async def main(plan: dict) -> None:
     # Steady: a fixed total rate spread over the steady senders, for latency.
     steady = plan["steady"]
     steady_senders = list(range(steady["senders"]))
+    # Warm-up, not timed: a server's first messages pay one-off costs (connections, caches),
+    # which would otherwise be the steady phase's p99.
+    for sender in steady_senders:
+        await send(sender)
+    await wait_delivered(sent_total, stall_seconds=3)
     interval = 1.0 / steady["rate"]
     for client in clients:
         client.latencies_ns.clear()

@@ -183,6 +183,9 @@ DISCUSSION_SEND_QUEUE_MAX = env.int("DISCUSSION_SEND_QUEUE_MAX", default=2_000)
 DISCUSSION_PRESENCE_TTL_SECONDS = env.float("DISCUSSION_PRESENCE_TTL_SECONDS", default=30)
 DISCUSSION_PRESENCE_BROADCAST_LIMIT = env.int("DISCUSSION_PRESENCE_BROADCAST_LIMIT", default=200)
 DISCUSSION_GAP_WAIT_SECONDS = env.float("DISCUSSION_GAP_WAIT_SECONDS", default=0.05)
+# A space's events that follow the last fan-out within this window go out together with the
+# next one (one write per socket for several frames); a quiet space's events go out at once.
+DISCUSSION_FANOUT_BATCH_SECONDS = env.float("DISCUSSION_FANOUT_BATCH_SECONDS", default=0.005)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

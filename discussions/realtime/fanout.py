@@ -91,6 +91,25 @@ class Subscriber:
             return
         self._offer_live(seq, outgoing)
 
+    def offer_batch(self, batch: "Batch") -> None:
+        """Frames from one flush of the feed: written together when the socket is simply live."""
+        raw = self._raw
+        if (
+            self.closed
+            or raw is None
+            or self._buffer is not None
+            or self._queue
+            or (batch.first_seq is not None and batch.first_seq <= self.last_seq)
+            or not raw.writable_now()
+        ):
+            for seq, outgoing in batch.items:
+                self.offer(seq, outgoing)
+            return
+        if batch.last_seq is not None:
+            self.last_seq = batch.last_seq
+        if raw.open:
+            raw.write(batch.frames)
+
     def finish_replay(self, last_replayed_seq: int) -> None:
         self.last_seq = max(self.last_seq, last_replayed_seq)
         buffered, self._buffer = self._buffer or [], None
@@ -147,7 +166,8 @@ class Subscriber:
                     if not raw.open:
                         self.closed = True
                         return
-                    raw.write(queue.popleft().frame)
+                    raw.write(b"".join(outgoing.frame for outgoing in queue))
+                    queue.clear()
                 ready.clear()
         except asyncio.CancelledError:
             raise
@@ -159,10 +179,29 @@ class Subscriber:
 _background: set[asyncio.Task] = set()
 
 
+class Batch:
+    """Frames going to the same sockets in one flush, with their seq range and joined wire bytes."""
+
+    __slots__ = ("_frames", "first_seq", "items", "last_seq")
+
+    def __init__(self, items: list[tuple[int | None, Outgoing]]) -> None:
+        self.items = items
+        seqs = [seq for seq, _outgoing in items if seq is not None]
+        self.first_seq = seqs[0] if seqs else None
+        self.last_seq = seqs[-1] if seqs else None
+        self._frames: bytes | None = None
+
+    @property
+    def frames(self) -> bytes:
+        if self._frames is None:
+            self._frames = b"".join(outgoing.frame for _seq, outgoing in self.items)
+        return self._frames
+
+
 class SpaceFeed:
     """One space's events in this process, in seq order, gap-filled from the database."""
 
-    def __init__(self, space_id: int, fetch_missing: FetchMissing, gap_wait: float) -> None:
+    def __init__(self, space_id: int, fetch_missing: FetchMissing, gap_wait: float, batch_window: float = 0) -> None:
         self.space_id = space_id
         self.subscribers: set[Subscriber] = set()
         self.next_seq: int | None = None  # unknown until initialize(); events wait until then
@@ -172,6 +211,11 @@ class SpaceFeed:
         self._fetch_missing = fetch_missing
         self._gap_wait = gap_wait
         self._gap_task: asyncio.Task | None = None
+        # Events emitted within ``batch_window`` of the last flush wait for the next one.
+        self._batch_window = batch_window
+        self._pending: list[tuple[int | None, Outgoing, int | None, list[str] | None]] = []
+        self._flush_at: asyncio.TimerHandle | None = None
+        self._flushed_at = float("-inf")
 
     def initialize(self, last_seq: int) -> None:
         """Start the feed after ``last_seq``, read *after* subscribing to the group."""
@@ -221,11 +265,43 @@ class SpaceFeed:
             self._on_new_message(seq + 1, self._held.pop(seq + 1))
 
     def _emit(self, seq: int | None, text: str, *, exclude: int | None = None, roles: list[str] | None = None) -> None:
-        outgoing = Outgoing(text)  # framed once, on first use, for every subscriber
+        # Framed once, on first use, for every subscriber.
+        self._pending.append((seq, Outgoing(text), exclude, roles))
+        if self._flush_at is not None:
+            return
+        loop = asyncio.get_running_loop()
+        due = self._flushed_at + self._batch_window
+        if loop.time() >= due:
+            self._flush()  # the feed was quiet: no added latency
+        else:
+            self._flush_at = loop.call_at(due, self._flush)
+
+    def _flush(self) -> None:
+        """Hand everything pending to the subscribers: one write per socket, whatever the count.
+
+        Under load a flush takes long enough for more events to arrive before the next one, so
+        each socket gets several frames per write, which is where the kernel's cost per write goes.
+        """
+        self._flush_at = None
+        pending, self._pending = self._pending, []
+        batches: dict[tuple[int, ...], Batch] = {}
+        plain = all(exclude is None and roles is None for _seq, _outgoing, exclude, roles in pending)
+        everything = Batch([(seq, outgoing) for seq, outgoing, _exclude, _roles in pending]) if plain else None
         for subscriber in self.subscribers:
-            if subscriber.user_id == exclude or (roles is not None and subscriber.role not in roles):
-                continue
-            subscriber.offer(seq, outgoing)
+            batch = everything
+            if batch is None:
+                wanted = tuple(
+                    index
+                    for index, (_seq, _outgoing, exclude, roles) in enumerate(pending)
+                    if subscriber.user_id != exclude and (roles is None or subscriber.role in roles)
+                )
+                if not wanted:
+                    continue
+                batch = batches.get(wanted)
+                if batch is None:
+                    batch = batches[wanted] = Batch([pending[index][:2] for index in wanted])
+            subscriber.offer_batch(batch)
+        self._flushed_at = asyncio.get_running_loop().time()
 
     async def _fill_gap(self) -> None:
         await asyncio.sleep(self._gap_wait)
@@ -261,6 +337,7 @@ class LocalFanout:
         self._last_seq_of = last_seq_of
         self._fetch_missing = fetch_missing
         self._gap_wait = settings.DISCUSSION_GAP_WAIT_SECONDS
+        self._batch_window = settings.DISCUSSION_FANOUT_BATCH_SECONDS
         self._channel: str | None = None
         self._start_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task] = []
@@ -280,7 +357,9 @@ class LocalFanout:
         async with self._space_locks[space_id]:
             feed = self.feeds.get(space_id)
             if feed is None:
-                feed = self.feeds[space_id] = SpaceFeed(space_id, self._fetch_missing, self._gap_wait)
+                feed = self.feeds[space_id] = SpaceFeed(
+                    space_id, self._fetch_missing, self._gap_wait, self._batch_window
+                )
                 feed.subscribers.add(subscriber)
                 await self.layer.group_add(space_group(space_id), channel)
                 feed.initialize(await self._last_seq_of(space_id))

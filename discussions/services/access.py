@@ -79,8 +79,8 @@ def spaces_with_caller(user, *, now: datetime | None = None) -> QuerySet[Space]:
     )
 
 
-def _access_from(space: Space, user) -> SpaceAccess:
-    """Access from a space fetched through ``spaces_with_caller``."""
+def access_from_annotated(space: Space, user) -> SpaceAccess:
+    """Access from a space carrying the ``caller_*`` attributes of ``spaces_with_caller``."""
     is_staff = getattr(user, "is_staff", False)
     membership = None
     if space.caller_membership_id is not None:
@@ -105,7 +105,7 @@ def space_access(*, space: Space, user) -> SpaceAccess:
     """The caller's access to ``space``; raises 404 for a private space they are not in, 403 if banned."""
     if not hasattr(space, "caller_banned"):
         space = spaces_with_caller(user).get(pk=space.pk)
-    return _access_from(space, user)
+    return access_from_annotated(space, user)
 
 
 def space_access_by_slug(*, slug: str, user, lock: bool = False) -> SpaceAccess:
@@ -116,7 +116,7 @@ def space_access_by_slug(*, slug: str, user, lock: bool = False) -> SpaceAccess:
     space = queryset.filter(slug=slug).first()
     if space is None:
         raise not_found()
-    return _access_from(space, user)
+    return access_from_annotated(space, user)
 
 
 def require_moderator(access: SpaceAccess) -> None:

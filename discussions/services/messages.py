@@ -20,8 +20,11 @@ from discussions.models import Membership, Message, MessageRevision, ModerationA
 from discussions.realtime.publish import publish_on_commit, space_event
 from discussions.rendering import mentioned_usernames, render_markdown
 from discussions.selectors import messages_with_authors
+from discussions.services import post_statements
 from discussions.services.access import (
     SpaceAccess,
+    access_from_annotated,
+    not_found,
     require_member,
     require_moderator,
     space_access,
@@ -80,31 +83,37 @@ def message_post(
         raise HubError("invalid_frame", _("reply_to must be the seq of a message."))
     now = timezone.now()
     with transaction.atomic():
-        access = space_access_by_slug(slug=slug, user=author, lock=True)
-        space = access.space
-        if client_id is not None:
-            original = messages_with_authors().filter(space=space, author=author, client_id=client_id).first()
-            if original is not None:
-                return PostResult(original, created=False)
-        _check_may_post(access, author, now)
+        space = post_statements.locked_space_with_caller(slug=slug, user_id=author.pk, now=now)
+        if space is None:
+            raise not_found()
+        access = access_from_annotated(space, author)
+        history = post_statements.author_history(
+            space_id=space.pk,
+            author_id=author.pk,
+            client_id=client_id,
+            since=now - timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS),
+            nth=settings.DISCUSSION_RATE_LIMIT_COUNT,
+        )
+        if history.original_id is not None:
+            return PostResult(messages_with_authors().get(pk=history.original_id), created=False)
+        _check_may_post(access, history, now)
         if reply_to is not None and reply_to > space.last_seq:
             raise HubError("not_found", _("There is no message %(seq)d to reply to.") % {"seq": reply_to}, status=404)
         topic_row = _topic_named(space, topic.strip(), author) if topic is not None else None
-        space.last_seq += 1
-        Space.objects.filter(pk=space.pk).update(last_seq=space.last_seq)
+        message = Message(
+            space=space,
+            seq=post_statements.advance_seq(space),
+            topic=topic_row,
+            author=author,
+            body=body,
+            html=render_markdown(body),
+            reply_to_seq=reply_to,
+            client_id=client_id,
+            mentions=_existing_usernames(mentioned_usernames(body)),
+            created_at=now,
+        )
         try:
-            message = Message.objects.create(
-                space=space,
-                seq=space.last_seq,
-                topic=topic_row,
-                author=author,
-                body=body,
-                html=render_markdown(body),
-                reply_to_seq=reply_to,
-                client_id=client_id,
-                mentions=_existing_usernames(mentioned_usernames(body)),
-                created_at=now,
-            )
+            post_statements.insert_message(message)
         except IntegrityError as error:
             # Only reachable if a writer bypassed the space lock; the constraint still holds.
             raise HubError("conflict", _("This message was already sent."), status=409) from error
@@ -114,48 +123,31 @@ def message_post(
     return PostResult(message, created=True)
 
 
-def _check_may_post(access: SpaceAccess, author: User, now) -> None:
+def _check_may_post(access: SpaceAccess, history: post_statements.AuthorHistory, now) -> None:
+    """Membership, lock, opening hours, mute, slow mode and rate limit; moderators skip the middle four."""
     require_member(access)
     space = access.space
-    if access.is_moderator:
-        return _check_rate(space, author, now)
-    if space.locked:
-        raise HubError("locked", _("This space is locked."), status=403)
-    if not space.is_open_at(now):
-        raise HubError("closed", _("This space is not open for posting now."), status=403)
-    if access.muted:
-        raise HubError(
-            "muted", _("You are muted in this space."), status=403, retry_after=_seconds_until(access.muted_until, now)
-        )
-    if space.slow_mode_seconds:
-        last = (
-            Message.objects.filter(space=space, author=author)
-            .order_by("-seq")
-            .values_list("created_at", flat=True)
-            .first()
-        )
-        if last is not None and now - last < timedelta(seconds=space.slow_mode_seconds):
-            wait = _seconds_until(last + timedelta(seconds=space.slow_mode_seconds), now)
+    if not access.is_moderator:
+        if space.locked:
+            raise HubError("locked", _("This space is locked."), status=403)
+        if not space.is_open_at(now):
+            raise HubError("closed", _("This space is not open for posting now."), status=403)
+        if access.muted:
+            raise HubError(
+                "muted",
+                _("You are muted in this space."),
+                status=403,
+                retry_after=_seconds_until(access.muted_until, now),
+            )
+        slow_mode = timedelta(seconds=space.slow_mode_seconds)
+        if space.slow_mode_seconds and history.latest_at is not None and now - history.latest_at < slow_mode:
+            wait = _seconds_until(history.latest_at + slow_mode, now)
             raise HubError("slow_mode", _("Slow mode: wait %(s)d seconds.") % {"s": wait}, status=429, retry_after=wait)
-    return _check_rate(space, author, now)
-
-
-def _check_rate(space: Space, author: User, now) -> None:
-    """At most N messages per author per space in any window of S seconds.
-
-    Reads one row, the author's Nth most recent message in the space: if it is inside the window,
-    a new one would be the (N+1)th.
-    """
-    window = timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS)
-    limit = settings.DISCUSSION_RATE_LIMIT_COUNT
-    nth_latest = (
-        Message.objects.filter(space=space, author=author, created_at__gt=now - window)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[limit - 1 : limit]
-        .first()
-    )
-    if nth_latest is not None:
-        wait = _seconds_until(nth_latest + window, now)
+    # At most N messages per author per space in any window of S seconds: if the author's Nth
+    # latest message is inside the window, a new one would be the (N+1)th.
+    if history.nth_latest_at is not None:
+        window = timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS)
+        wait = _seconds_until(history.nth_latest_at + window, now)
         raise HubError(
             "rate_limited", _("Too many messages; wait %(s)d seconds.") % {"s": wait}, status=429, retry_after=wait
         )
