@@ -185,6 +185,9 @@ DISCUSSION_PRESENCE_BROADCAST_LIMIT = env.int("DISCUSSION_PRESENCE_BROADCAST_LIM
 DISCUSSION_GAP_WAIT_SECONDS = env.float("DISCUSSION_GAP_WAIT_SECONDS", default=0.05)
 # A space's events that follow the last fan-out within this window go out together with the
 # next one (one write per socket for several frames); a quiet space's events go out at once.
+# Posts that arrive at a process while its last batch for the space is being written go together
+# in one transaction, up to this many.
+DISCUSSION_POST_BATCH_MAX = env.int("DISCUSSION_POST_BATCH_MAX", default=100)
 DISCUSSION_FANOUT_BATCH_SECONDS = env.float("DISCUSSION_FANOUT_BATCH_SECONDS", default=0.005)
 
 # --- REST API ---------------------------------------------------------------------------------

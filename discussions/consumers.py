@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from discussions.events import message_new_frame, typing_frame
 from discussions.realtime.fanout import LocalFanout, Subscriber, local_fanout
+from discussions.realtime.post_queue import post_queue
 from discussions.realtime.publish import apublish, space_event
 from discussions.realtime.wire import raw_writer_for
 from discussions.services import messages as message_services
@@ -23,6 +24,9 @@ logger = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+
+
+_write_posts = database_sync_to_async(message_services.message_post_many)
 
 
 def _make_fanout() -> LocalFanout:
@@ -111,14 +115,14 @@ class SpaceConsumer(AsyncWebsocketConsumer):
     async def _on_send(self, frame: dict) -> None:
         if "client_id" not in frame:
             raise HubError("invalid_frame", _("message.send needs a client_id."))
-        result = await database_sync_to_async(message_services.message_post)(
-            slug=self.slug,
+        request = message_services.PostRequest(
             author=self.scope["user"],
             body=frame.get("body"),
             client_id=frame["client_id"],
             topic=frame.get("topic"),
             reply_to=frame.get("reply_to"),
         )
+        result = await post_queue(self.slug, _write_posts).post(request)
         if not result.created:
             # A resend: answer the sender alone with the stored original.
             self.subscriber.send_now(dumps(message_new_frame(result.message, space_slug=self.slug)))

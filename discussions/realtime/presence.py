@@ -81,12 +81,16 @@ class RedisPresence:
 
     async def refresh(self, entries: Iterable[tuple[int, str]]) -> None:
         ttl = presence_ttl_seconds()
-        expires = time.time() + ttl
+        now = time.time()
+        by_space: dict[int, dict[str, float]] = {}
+        for space_id, username in entries:
+            by_space.setdefault(space_id, {})[self._member(username)] = now + ttl
+        # Three commands per space, not per socket: a heartbeat of a crowded space is one ZADD.
         async with self._redis.pipeline(transaction=False) as pipe:
-            for space_id, username in entries:
+            for space_id, members in by_space.items():
                 key = self._key(space_id)
-                pipe.zadd(key, {self._member(username): expires})
-                pipe.zremrangebyscore(key, "-inf", time.time())
+                pipe.zadd(key, members)
+                pipe.zremrangebyscore(key, "-inf", now)
                 pipe.expire(key, int(ttl * 2) + 1)
             await pipe.execute()
 

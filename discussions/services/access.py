@@ -79,18 +79,29 @@ def spaces_with_caller(user, *, now: datetime | None = None) -> QuerySet[Space]:
     )
 
 
-def access_from_annotated(space: Space, user) -> SpaceAccess:
-    """Access from a space carrying the ``caller_*`` attributes of ``spaces_with_caller``."""
+@dataclass(frozen=True)
+class CallerFacts:
+    """The caller's standing in one space, as read from the database."""
+
+    membership_id: int | None = None
+    role: str | None = None
+    last_read_seq: int = 0
+    banned: bool = False
+    muted: bool = False
+    muted_until: datetime | None = None
+
+
+def access_from_facts(space: Space, user, facts: CallerFacts) -> SpaceAccess:
+    """The caller's access; raises 404 for a private space they are not in, 403 if banned."""
     is_staff = getattr(user, "is_staff", False)
     membership = None
-    if space.caller_membership_id is not None:
+    if facts.membership_id is not None:
         membership = Membership(
-            pk=space.caller_membership_id, space=space, user=user,
-            role=space.caller_role, last_read_seq=space.caller_last_read_seq,
-        )  # fmt: skip
+            pk=facts.membership_id, space=space, user=user, role=facts.role, last_read_seq=facts.last_read_seq
+        )
     if space.is_private and membership is None and not is_staff:
         raise not_found()
-    if space.caller_banned:
+    if facts.banned:
         raise HubError("forbidden", _("You are banned from this space."), status=403)
     if is_staff or (membership is not None and membership.role == Membership.Role.MODERATOR):
         role = MODERATOR
@@ -98,7 +109,20 @@ def access_from_annotated(space: Space, user) -> SpaceAccess:
         role = MEMBER
     else:
         role = VISITOR
-    return SpaceAccess(space, role, membership, muted=space.caller_muted, muted_until=space.caller_muted_until)
+    return SpaceAccess(space, role, membership, muted=facts.muted, muted_until=facts.muted_until)
+
+
+def access_from_annotated(space: Space, user) -> SpaceAccess:
+    """Access from a space carrying the ``caller_*`` attributes of ``spaces_with_caller``."""
+    facts = CallerFacts(
+        membership_id=space.caller_membership_id,
+        role=space.caller_role,
+        last_read_seq=space.caller_last_read_seq,
+        banned=space.caller_banned,
+        muted=space.caller_muted,
+        muted_until=space.caller_muted_until,
+    )
+    return access_from_facts(space, user, facts)
 
 
 def space_access(*, space: Space, user) -> SpaceAccess:

@@ -23,7 +23,7 @@ from discussions.selectors import messages_with_authors
 from discussions.services import post_statements
 from discussions.services.access import (
     SpaceAccess,
-    access_from_annotated,
+    access_from_facts,
     not_found,
     require_member,
     require_moderator,
@@ -57,6 +57,17 @@ def validate_body(body: object) -> str:
     return body
 
 
+@dataclass(frozen=True)
+class PostRequest:
+    """One message to post, as a client sent it (validated by ``message_post_many``)."""
+
+    author: User
+    body: object
+    client_id: str | None = None
+    topic: str | None = None
+    reply_to: int | None = None
+
+
 def message_post(
     *,
     slug: str,
@@ -66,13 +77,113 @@ def message_post(
     topic: str | None = None,
     reply_to: int | None = None,
 ) -> PostResult:
-    """Store a message with the space's next seq, then (after commit) broadcast ``message.new``.
+    """Store one message; see ``message_post_many``. Raises its ``HubError``."""
+    request = PostRequest(author=author, body=body, client_id=client_id, topic=topic, reply_to=reply_to)
+    (outcome,) = message_post_many(slug=slug, requests=[request])
+    if isinstance(outcome, HubError):
+        raise outcome
+    return outcome
 
+
+def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostResult | HubError]:
+    """Store messages with the space's next seqs, then (after commit) broadcast ``message.new``.
+
+    One outcome per request, in order: its stored message, or the error that refused it alone.
     The space row lock serializes writers per space: seq grows by exactly one in commit order,
-    and the rate limit and slow mode counted under it are exact. A resent ``client_id`` returns
-    the stored message; the unique constraint on (space, author, client_id) guarantees it.
+    and the rate limit and slow mode counted under it are exact (counting the batch's own earlier
+    messages). A resent ``client_id`` gets the stored message; the unique constraint on
+    (space, author, client_id) guarantees there is only one. Posting several messages in one
+    transaction is what lets a busy space take many posts per second: the lock, the checks and
+    the commit are paid once per batch.
     """
-    body = validate_body(body)
+    outcomes: list[PostResult | HubError | None] = [None] * len(requests)
+    valid: list[tuple[int, PostRequest]] = []
+    for index, request in enumerate(requests):
+        try:
+            valid.append((index, _validated(request)))
+        except HubError as error:
+            outcomes[index] = error
+    if not valid:
+        return outcomes
+    now = timezone.now()
+    window = timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS)
+    originals: dict[int, int] = {}  # request index -> the id of the message it repeats
+    with transaction.atomic():
+        space = post_statements.lock_space(slug)
+        if space is None:
+            return [outcome or not_found() for outcome in outcomes]
+        facts = post_statements.posting_facts(
+            space_id=space.pk,
+            posts=[(request.author.pk, request.client_id) for _index, request in valid],
+            now=now,
+            window_start=now - window,
+        )
+        accepted: list[tuple[int, Message]] = []
+        in_batch: dict[tuple[int, str], int] = {}  # (author, client_id) -> the request that has it
+        repeats: dict[int, int] = {}  # request index -> the earlier request in the batch it repeats
+        posted_now: dict[int, int] = {}  # author -> messages accepted in this batch
+        for (index, request), fact in zip(valid, facts, strict=True):
+            author = request.author
+            try:
+                access = access_from_facts(space, author, fact.caller)
+                key = (author.pk, request.client_id)
+                if fact.original_id is not None:
+                    originals[index] = fact.original_id
+                    continue
+                if request.client_id is not None and key in in_batch:
+                    repeats[index] = in_batch[key]
+                    continue
+                _check_may_post(access, fact, posted_now.get(author.pk, 0), now)
+                _check_reply_to(request.reply_to, last_seq=space.last_seq + len(accepted))
+            except HubError as error:
+                outcomes[index] = error
+                continue
+            topic = _topic_named(space, request.topic.strip(), author) if request.topic is not None else None
+            message = Message(
+                space=space,
+                seq=space.last_seq + len(accepted) + 1,
+                topic=topic,
+                author=author,
+                body=request.body,
+                html=render_markdown(request.body),
+                reply_to_seq=request.reply_to,
+                client_id=request.client_id,
+                mentions=_existing_usernames(mentioned_usernames(request.body)),
+                created_at=now,
+            )
+            accepted.append((index, message))
+            posted_now[author.pk] = posted_now.get(author.pk, 0) + 1
+            if request.client_id is not None:
+                in_batch[key] = index
+        if accepted:
+            post_statements.advance_seq(space, space.last_seq + len(accepted))
+            try:
+                post_statements.insert_messages([message for _index, message in accepted])
+            except IntegrityError as error:
+                # Only reachable if a writer bypassed the space lock; the constraint still holds.
+                raise HubError("conflict", _("This message was already sent."), status=409) from error
+            for index, message in accepted:
+                outcomes[index] = PostResult(message, created=True)
+                publish_on_commit(
+                    space_event(space.pk, events.message_new_frame(message, space_slug=space.slug), seq=message.seq)
+                )
+    if originals:
+        stored = messages_with_authors().in_bulk(set(originals.values()))
+        for index, message_id in originals.items():
+            outcomes[index] = PostResult(stored[message_id], created=False)
+    for index, earlier in repeats.items():
+        outcomes[index] = PostResult(outcomes[earlier].message, created=False)
+    return outcomes
+
+
+def _check_reply_to(reply_to: int | None, *, last_seq: int) -> None:
+    if reply_to is not None and reply_to > last_seq:
+        raise HubError("not_found", _("There is no message %(seq)d to reply to.") % {"seq": reply_to}, status=404)
+
+
+def _validated(request: PostRequest) -> PostRequest:
+    validate_body(request.body)
+    client_id, topic, reply_to = request.client_id, request.topic, request.reply_to
     if client_id is not None and (not isinstance(client_id, str) or not 1 <= len(client_id) <= 64):
         raise HubError("invalid_frame", _("client_id must be 1 to 64 characters."))
     if topic is not None and (
@@ -81,50 +192,14 @@ def message_post(
         raise HubError("invalid_frame", _("A topic is 1 to %(n)d characters.") % {"n": MAX_TOPIC_CHARS})
     if reply_to is not None and (not isinstance(reply_to, int) or isinstance(reply_to, bool) or reply_to < 1):
         raise HubError("invalid_frame", _("reply_to must be the seq of a message."))
-    now = timezone.now()
-    with transaction.atomic():
-        space = post_statements.locked_space_with_caller(slug=slug, user_id=author.pk, now=now)
-        if space is None:
-            raise not_found()
-        access = access_from_annotated(space, author)
-        history = post_statements.author_history(
-            space_id=space.pk,
-            author_id=author.pk,
-            client_id=client_id,
-            since=now - timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS),
-            nth=settings.DISCUSSION_RATE_LIMIT_COUNT,
-        )
-        if history.original_id is not None:
-            return PostResult(messages_with_authors().get(pk=history.original_id), created=False)
-        _check_may_post(access, history, now)
-        if reply_to is not None and reply_to > space.last_seq:
-            raise HubError("not_found", _("There is no message %(seq)d to reply to.") % {"seq": reply_to}, status=404)
-        topic_row = _topic_named(space, topic.strip(), author) if topic is not None else None
-        message = Message(
-            space=space,
-            seq=post_statements.advance_seq(space),
-            topic=topic_row,
-            author=author,
-            body=body,
-            html=render_markdown(body),
-            reply_to_seq=reply_to,
-            client_id=client_id,
-            mentions=_existing_usernames(mentioned_usernames(body)),
-            created_at=now,
-        )
-        try:
-            post_statements.insert_message(message)
-        except IntegrityError as error:
-            # Only reachable if a writer bypassed the space lock; the constraint still holds.
-            raise HubError("conflict", _("This message was already sent."), status=409) from error
-        publish_on_commit(
-            space_event(space.pk, events.message_new_frame(message, space_slug=space.slug), seq=message.seq)
-        )
-    return PostResult(message, created=True)
+    return request
 
 
-def _check_may_post(access: SpaceAccess, history: post_statements.AuthorHistory, now) -> None:
-    """Membership, lock, opening hours, mute, slow mode and rate limit; moderators skip the middle four."""
+def _check_may_post(access: SpaceAccess, fact: post_statements.PostingFacts, posted_now: int, now) -> None:
+    """Membership, lock, opening hours, mute, slow mode and rate limit; moderators skip the middle four.
+
+    ``posted_now``: the author's messages accepted earlier in the same batch (all at ``now``).
+    """
     require_member(access)
     space = access.space
     if not access.is_moderator:
@@ -139,15 +214,18 @@ def _check_may_post(access: SpaceAccess, history: post_statements.AuthorHistory,
                 status=403,
                 retry_after=_seconds_until(access.muted_until, now),
             )
-        slow_mode = timedelta(seconds=space.slow_mode_seconds)
-        if space.slow_mode_seconds and history.latest_at is not None and now - history.latest_at < slow_mode:
-            wait = _seconds_until(history.latest_at + slow_mode, now)
-            raise HubError("slow_mode", _("Slow mode: wait %(s)d seconds.") % {"s": wait}, status=429, retry_after=wait)
-    # At most N messages per author per space in any window of S seconds: if the author's Nth
-    # latest message is inside the window, a new one would be the (N+1)th.
-    if history.nth_latest_at is not None:
-        window = timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS)
-        wait = _seconds_until(history.nth_latest_at + window, now)
+        if space.slow_mode_seconds:
+            slow_mode = timedelta(seconds=space.slow_mode_seconds)
+            latest = now if posted_now else fact.latest_at
+            if latest is not None and now - latest < slow_mode:
+                wait = _seconds_until(latest + slow_mode, now)
+                raise HubError("slow_mode", _("Slow mode: wait %(s)d seconds.") % {"s": wait}, status=429,
+                               retry_after=wait)  # fmt: skip
+    # At most N messages per author per space in any window of S seconds; a slot frees when the
+    # oldest of them leaves the window.
+    if fact.recent_count + posted_now >= settings.DISCUSSION_RATE_LIMIT_COUNT:
+        oldest = fact.oldest_recent_at or now
+        wait = _seconds_until(oldest + timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS), now)
         raise HubError(
             "rate_limited", _("Too many messages; wait %(s)d seconds.") % {"s": wait}, status=429, retry_after=wait
         )

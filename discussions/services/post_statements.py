@@ -21,69 +21,104 @@ from django.db import connection
 from django.db.models import Field, Model
 
 from discussions.models import Ban, Membership, Message, Mute, Space
+from discussions.services.access import CallerFacts
 
 
 @dataclass(frozen=True)
-class AuthorHistory:
-    """What the author has already posted in the space, read after the space lock is held."""
+class PostingFacts:
+    """One post's author's standing and history in the space, read while the space is locked."""
 
-    original_id: int | None  # the message already stored under this client_id
-    nth_latest_at: datetime | None  # created_at of the author's Nth latest message in the window
-    latest_at: datetime | None  # created_at of the author's latest message
+    caller: CallerFacts
+    original_id: int | None  # the message already stored under this (author, client_id)
+    recent_count: int  # the author's messages in the rate-limit window
+    oldest_recent_at: datetime | None  # the oldest of those
+    latest_at: datetime | None  # the author's latest message (slow mode)
 
 
-def locked_space_with_caller(*, slug: str, user_id: int, now: datetime) -> Space | None:
-    """The space (row-locked until the transaction ends) with the caller's membership, ban and
-    mute as the ``caller_*`` attributes that ``access.access_from_annotated`` reads; ``None`` if no such slug.
-    """
-    sql, space_columns = _locked_space_sql()
-    at = connection.ops.adapt_datetimefield_value(now)
+def lock_space(slug: str) -> Space | None:
+    """The space, its row locked until the transaction ends (which serializes posts); ``None``
+    if there is no such slug."""
+    sql, fields = _lock_space_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, user_id, at, user_id, at, slug])
+        cursor.execute(sql, [slug])
         row = cursor.fetchone()
     if row is None:
         return None
-    space_values = [_from_db(field, value) for field, value in zip(space_columns, row, strict=False)]
-    space = Space.from_db(connection.alias, [field.attname for field in space_columns], space_values)
-    membership_id, role, last_read_seq, banned, mute_id, muted_until = row[len(space_columns) :]
-    space.caller_membership_id = membership_id
-    space.caller_role = role
-    space.caller_last_read_seq = last_read_seq or 0
-    space.caller_banned = bool(banned)
-    space.caller_muted = mute_id is not None
-    space.caller_muted_until = _from_db(Mute._meta.get_field("expires_at"), muted_until)
-    return space
+    values = [_from_db(field, value) for field, value in zip(fields, row, strict=True)]
+    return Space.from_db(connection.alias, [field.attname for field in fields], values)
 
 
-def author_history(*, space_id: int, author_id: int, client_id: str | None, since: datetime, nth: int) -> AuthorHistory:
-    """The idempotency, rate-limit and slow-mode facts of one post, in one round trip."""
-    at = connection.ops.adapt_datetimefield_value(since)
+def posting_facts(
+    *, space_id: int, posts: list[tuple[int, str | None]], now: datetime, window_start: datetime
+) -> list[PostingFacts]:
+    """For each (author_id, client_id), in order: membership, ban, mute, idempotency, rate limit
+    and slow mode, all in one round trip.
+
+    Read after ``lock_space``, so the statement's snapshot includes every post committed before
+    this one could take the lock: the checks are exact.
+    """
+    ops = connection.ops
+    rows = ", ".join(["(%s, %s, %s)"] * len(posts))
+    params: list[object] = [value for index, (author_id, client_id) in enumerate(posts)
+                            for value in (index, author_id, client_id)]  # fmt: skip
+    at, since = ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(window_start)
+    # In the order of the statement's placeholders after the rows (see _posting_facts_sql_for).
+    params += [space_id, space_id, since, space_id, since, space_id, space_id, space_id, at, space_id, at]
     with connection.cursor() as cursor:
-        cursor.execute(_author_history_sql(), [space_id, author_id, client_id, space_id, author_id, at, nth - 1,
-                                               space_id, author_id])  # fmt: skip
-        original_id, nth_latest_at, latest_at = cursor.fetchone()
+        cursor.execute(_posting_facts_sql().format(rows=rows), params)
+        found = cursor.fetchall()
+    expires_at = Mute._meta.get_field("expires_at")
     created_at = Message._meta.get_field("created_at")
-    return AuthorHistory(original_id, _from_db(created_at, nth_latest_at), _from_db(created_at, latest_at))
+    facts = []
+    for row in sorted(found, key=lambda row: row[0]):
+        _index, membership_id, role, last_read_seq, ban_id, mute_id, muted_until = row[:7]
+        original_id, recent_count, oldest_recent_at, latest_at = row[7:]
+        caller = CallerFacts(
+            membership_id=membership_id,
+            role=role,
+            last_read_seq=last_read_seq or 0,
+            banned=ban_id is not None,
+            muted=mute_id is not None,
+            muted_until=_from_db(expires_at, muted_until),
+        )
+        facts.append(PostingFacts(caller, original_id, recent_count or 0, _from_db(created_at, oldest_recent_at),
+                                  _from_db(created_at, latest_at)))  # fmt: skip
+    return facts
 
 
-def advance_seq(space: Space) -> int:
-    """The space's next seq, written to its (locked) row."""
-    space.last_seq += 1
+def advance_seq(space: Space, last_seq: int) -> None:
+    """Write the space's new last seq to its (locked) row."""
+    space.last_seq = last_seq
     with connection.cursor() as cursor:
-        cursor.execute(_advance_seq_sql(), [space.last_seq, space.pk])
-    return space.last_seq
+        cursor.execute(_advance_seq_sql(), [last_seq, space.pk])
 
 
-def insert_message(message: Message) -> Message:
-    """Insert ``message`` (not yet saved) and set its primary key."""
-    sql, fields, returns_id = _insert_message_sql()
-    values = [field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields]
+def insert_messages(messages: list[Message]) -> None:
+    """Insert ``messages`` (new, each with its seq) in one statement and set their primary keys."""
+    fields, returns_rows = _message_fields(), connection.features.can_return_rows_from_bulk_insert
+    if not returns_rows:
+        for message in messages:
+            _insert([message], fields, returning=False)
+        return
+    _insert(messages, fields, returning=True)
+
+
+def _insert(messages: list[Message], fields: list[Field], *, returning: bool) -> None:
+    columns = ", ".join(_quote(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = f"INSERT INTO {_table(Message)} ({columns}) VALUES " + ", ".join([row] * len(messages))
+    if returning:
+        sql += f" RETURNING {_quote('id')}, {_column(Message, 'seq')}"
+    values = [field.get_db_prep_save(field.pre_save(message, True), connection)
+              for message in messages for field in fields]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        message.pk = cursor.fetchone()[0] if returns_id else cursor.lastrowid
-    message._state.adding = False
-    message._state.db = connection.alias
-    return message
+        # Matched by seq: the order of RETURNING rows is not promised.
+        ids = {seq: pk for pk, seq in cursor.fetchall()} if returning else {messages[0].seq: cursor.lastrowid}
+    for message in messages:
+        message.pk = ids[message.seq]
+        message._state.adding = False
+        message._state.db = connection.alias
 
 
 # --- The statements, made once per vendor ------------------------------------------------------
@@ -101,48 +136,46 @@ def _column(model: type[Model], name: str) -> str:
     return _quote(model._meta.get_field(name).column)
 
 
-def _locked_space_sql() -> tuple[str, list[Field]]:
-    return _locked_space_sql_for(connection.vendor, connection.features.has_select_for_update_of)
+def _lock_space_sql() -> tuple[str, list[Field]]:
+    return _lock_space_sql_for(connection.vendor, connection.features.has_select_for_update)
 
 
 @functools.cache
-def _locked_space_sql_for(vendor: str, lock_of: bool) -> tuple[str, list[Field]]:
+def _lock_space_sql_for(vendor: str, for_update: bool) -> tuple[str, list[Field]]:
     fields = list(Space._meta.concrete_fields)
-    space_columns = ", ".join(f"s.{_quote(field.column)}" for field in fields)
-    space_id = _column(Membership, "space")
-    user_id = _column(Membership, "user")
-    expires = _column(Ban, "expires_at")
-    in_force = "({alias}.{expires} IS NULL OR {alias}.{expires} > %s)"
-    sql = (
-        f"SELECT {space_columns}, m.{_quote('id')}, m.{_column(Membership, 'role')}, "
-        f"m.{_column(Membership, 'last_read_seq')}, b.{_quote('id')}, mu.{_quote('id')}, mu.{expires} "
-        f"FROM {_table(Space)} s "
-        f"LEFT JOIN {_table(Membership)} m ON m.{space_id} = s.{_quote('id')} AND m.{user_id} = %s "
-        f"LEFT JOIN {_table(Ban)} b ON b.{space_id} = s.{_quote('id')} AND b.{user_id} = %s "
-        f"AND {in_force.format(alias='b', expires=expires)} "
-        f"LEFT JOIN {_table(Mute)} mu ON mu.{space_id} = s.{_quote('id')} AND mu.{user_id} = %s "
-        f"AND {in_force.format(alias='mu', expires=expires)} "
-        f"WHERE s.{_column(Space, 'slug')} = %s"
-    )
-    if lock_of:
-        sql += " FOR UPDATE OF s"  # the joined rows are read, not locked
-    return sql, fields
+    columns = ", ".join(_quote(field.column) for field in fields)
+    sql = f"SELECT {columns} FROM {_table(Space)} WHERE {_column(Space, 'slug')} = %s"
+    return sql + (" FOR UPDATE" if for_update else ""), fields
 
 
-def _author_history_sql() -> str:
-    return _author_history_sql_for(connection.vendor)
+def _posting_facts_sql() -> str:
+    return _posting_facts_sql_for(connection.vendor)
 
 
 @functools.cache
-def _author_history_sql_for(vendor: str) -> str:
-    table = _table(Message)
-    space, author = _column(Message, "space"), _column(Message, "author")
+def _posting_facts_sql_for(vendor: str) -> str:
+    """The facts of each post; ``{rows}`` is one ``(%s, %s, %s)`` per post."""
+    pk, message = _quote("id"), _table(Message)
+    space_id, user_id = _column(Membership, "space"), _column(Membership, "user")
+    expires = _column(Ban, "expires_at")
+    m_space, m_author = _column(Message, "space"), _column(Message, "author")
     created_at, client_id = _column(Message, "created_at"), _column(Message, "client_id")
-    mine = f"FROM {table} WHERE {space} = %s AND {author} = %s"
+    mine = f"FROM {message} WHERE {m_space} = %s AND {m_author} = p.author"
+
+    def in_force(alias: str) -> str:
+        return f"({alias}.{expires} IS NULL OR {alias}.{expires} > %s)"
+
     return (
-        f"SELECT (SELECT {_quote('id')} {mine} AND {client_id} = %s), "
-        f"(SELECT {created_at} {mine} AND {created_at} > %s ORDER BY {created_at} DESC LIMIT 1 OFFSET %s), "
-        f"(SELECT MAX({created_at}) {mine})"
+        "WITH p(idx, author, client) AS (VALUES {rows}) "
+        f"SELECT p.idx, m.{pk}, m.{_column(Membership, 'role')}, m.{_column(Membership, 'last_read_seq')}, "
+        f"b.{pk}, mu.{pk}, mu.{expires}, "
+        f"(SELECT {pk} {mine} AND {client_id} = p.client), "
+        f"(SELECT COUNT(*) {mine} AND {created_at} > %s), "
+        f"(SELECT MIN({created_at}) {mine} AND {created_at} > %s), "
+        f"(SELECT MAX({created_at}) {mine}) "
+        f"FROM p LEFT JOIN {_table(Membership)} m ON m.{space_id} = %s AND m.{user_id} = p.author "
+        f"LEFT JOIN {_table(Ban)} b ON b.{space_id} = %s AND b.{user_id} = p.author AND {in_force('b')} "
+        f"LEFT JOIN {_table(Mute)} mu ON mu.{space_id} = %s AND mu.{user_id} = p.author AND {in_force('mu')}"
     )
 
 
@@ -155,19 +188,8 @@ def _advance_seq_sql_for(vendor: str) -> str:
     return f"UPDATE {_table(Space)} SET {_column(Space, 'last_seq')} = %s WHERE {_quote('id')} = %s"
 
 
-def _insert_message_sql() -> tuple[str, list[Field], bool]:
-    return _insert_message_sql_for(connection.vendor, connection.features.can_return_columns_from_insert)
-
-
-@functools.cache
-def _insert_message_sql_for(vendor: str, returns_id: bool) -> tuple[str, list[Field], bool]:
-    fields = [field for field in Message._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(_quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {_table(Message)} ({columns}) VALUES ({placeholders})"
-    if returns_id:
-        sql += f" RETURNING {_quote('id')}"
-    return sql, fields, returns_id
+def _message_fields() -> list[Field]:
+    return [field for field in Message._meta.concrete_fields if not field.primary_key]
 
 
 def _from_db(field: Field, value: object) -> object:
