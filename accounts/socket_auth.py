@@ -9,7 +9,6 @@ sockets its own way.
 """
 
 from channels.auth import get_user
-from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -17,6 +16,8 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http.cookie import parse_cookie
 from django.utils.module_loading import import_string
 from rest_framework.authtoken.models import Token
+
+from hub.db import database_sync_to_async
 
 
 def header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:

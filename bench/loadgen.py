@@ -133,8 +133,12 @@ async def main(plan: dict) -> None:
         await clients[sender_index].socket.send(frame_for(kind, payload, f"b{sender_index}-{counter}"))
         sent_total += 1
 
+    give_up = plan.get("give_up_seconds", 10.0)
+
     async def wait_delivered(total: int, stall_seconds: float) -> bool:
-        """Until every client has ``total`` messages, or deliveries stop for ``stall_seconds`` (loss)."""
+        """Until every client has ``total`` messages, or deliveries stop for ``stall_seconds``, or
+        ``give_up`` seconds have passed (what is missing then counts as lost)."""
+        deadline = time.monotonic() + give_up
         for client in clients:
             client.expected = total
             if client.received >= total:
@@ -145,12 +149,12 @@ async def main(plan: dict) -> None:
         seen = -1
         while not all_done.done():
             now_seen = sum(client.received for client in clients)
-            if now_seen == seen:
+            if now_seen == seen or time.monotonic() >= deadline:
                 all_done.cancel()
                 await asyncio.gather(all_done, return_exceptions=True)
                 return False
             seen = now_seen
-            await asyncio.wait([all_done], timeout=stall_seconds)
+            await asyncio.wait([all_done], timeout=min(stall_seconds, max(0.0, deadline - time.monotonic())))
         return True
 
     # Steady: a fixed total rate spread over the steady senders, for latency.
@@ -174,6 +178,7 @@ async def main(plan: dict) -> None:
     complete = await wait_delivered(sent_total, stall_seconds=3)
     emit(mark="steady_end", sent=sent_total, complete=complete)
     steady_latencies = [latency for client in clients for latency in client.latencies_ns]
+    steady_expected = (sent_total - len(steady_senders)) * len(clients)
     steady_received = sum(client.received for client in clients)
 
     # Burst: other senders (each within the per-user rate limit) send at once, for throughput.
@@ -210,16 +215,19 @@ async def main(plan: dict) -> None:
         duplicates_or_reorders=sum(client.duplicates_or_reorders for client in clients),
         seq_gaps=sum(client.seq_gaps for client in clients),
         steady_deliveries=steady_received,
-        steady_p50_ms=_percentile(steady_latencies, 0.50),
-        steady_p99_ms=_percentile(steady_latencies, 0.99),
+        steady_p50_ms=_percentile(steady_latencies, 0.50, steady_expected),
+        steady_p99_ms=_percentile(steady_latencies, 0.99, steady_expected),
         burst_deliveries=received - steady_received,
     )
 
 
-def _percentile(sorted_ns: list[int], q: float) -> float | None:
-    if not sorted_ns:
+def _percentile(sorted_ns: list[int], q: float, expected: int) -> float | None:
+    """Over every expected delivery, a missing one counting as slower than all: ``None`` when
+    the percentile falls among the missing."""
+    index = int(q * expected)
+    if index >= len(sorted_ns):
         return None
-    return round(sorted_ns[min(len(sorted_ns) - 1, int(q * len(sorted_ns)))] / 1e6, 2)
+    return round(sorted_ns[index] / 1e6, 2)
 
 
 if __name__ == "__main__":

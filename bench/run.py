@@ -263,6 +263,13 @@ def messages_in_database() -> int:
     return int(out.strip().splitlines()[-1])
 
 
+def cell(row: dict, column: str) -> str:
+    value = row.get(column, "")
+    if value is None and column.startswith("steady_p"):
+        return "> give-up"  # the percentile fell among deliveries that never came
+    return str(value)
+
+
 def print_table(rows: list[dict]) -> None:
     columns = [
         "server",
@@ -278,10 +285,10 @@ def print_table(rows: list[dict]) -> None:
         "client_bound",
         "stored",
     ]
-    widths = {column: max(len(column), *(len(str(row.get(column, ""))) for row in rows)) for column in columns}
+    widths = {column: max(len(column), *(len(cell(row, column)) for row in rows)) for column in columns}
     print("  ".join(column.ljust(widths[column]) for column in columns))
     for row in rows:
-        print("  ".join(str(row.get(column, "")).ljust(widths[column]) for column in columns))
+        print("  ".join(cell(row, column).ljust(widths[column]) for column in columns))
 
 
 def plot(rows: list[dict]) -> list[str]:
@@ -333,6 +340,8 @@ def main() -> None:
         "idle_seconds": 3 if args.quick else 5,
         "idle_at": 100 if args.quick else 500,
         "settle": 1.0,
+        # A phase ends this long after its last send; what has not arrived by then is lost.
+        "give_up_seconds": 10.0,
     }
     if shutil.which("redis-cli") is None or shutil.which("psql") is None:
         sys.exit("make bench needs PostgreSQL and Redis (psql and redis-cli)")
@@ -340,8 +349,10 @@ def main() -> None:
     rows = []
     for n in sizes:
         for name in args.servers.split(","):
-            print(f"… {name} N={n}", file=sys.stderr, flush=True)
+            print(f"… {name} N={n}", end="", file=sys.stderr, flush=True)
+            started = time.monotonic()
             row = run_one(name, n, plan)
+            print(f" ({time.monotonic() - started:.0f} s)", file=sys.stderr, flush=True)
             if name.startswith("hub"):
                 row["stored"] = messages_in_database() == row["messages"]
             rows.append(row)

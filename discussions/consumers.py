@@ -3,7 +3,7 @@
 import logging
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -14,8 +14,8 @@ from discussions.realtime.post_queue import post_queue
 from discussions.realtime.publish import apublish, space_event
 from discussions.realtime.wire import raw_writer_for
 from discussions.services import messages as message_services
-from discussions.services.access import space_access_by_slug
-from discussions.services.stream import missing_messages, socket_start, space_last_seq
+from discussions.services.stream import missing_messages, socket_access, socket_start, space_last_seq
+from hub.db import database_sync_to_async
 from hub.errors import HubError
 from hub.frames import dumps, parse_frame
 
@@ -54,7 +54,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         after, after_error = _after_param(self.scope.get("query_string", b""))
         try:
             # Checked before joining the feed, so that outsiders never get a single event.
-            access = await database_sync_to_async(space_access_by_slug)(slug=self.slug, user=user)
+            access = await database_sync_to_async(socket_access)(slug=self.slug, user=user)
         except HubError as error:
             await self.close(code=CLOSE_NOT_FOUND if error.status == 404 else CLOSE_FORBIDDEN)
             return
@@ -84,6 +84,15 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             self.subscriber.send_now(dumps({"type": "history.truncated", "from_seq": start.truncated_from}))
         last_replayed = start.replay[-1][0] if start.replay else 0
         self.subscriber.finish_replay(max(start.last_seq, last_replayed))
+
+    async def dispatch(self, message: dict) -> None:
+        # Channels 4.3 runs close_old_connections on the database thread before every frame, a
+        # hop that every ping and typing frame would wait in line for. Each database call here
+        # goes through hub.db.database_sync_to_async, which looks after its connection itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code: int) -> None:
         if self.subscriber is not None:

@@ -377,23 +377,28 @@ class LocalFanout:
             await self._presence_change(space_id, subscriber, online=False)
 
     async def _presence_change(self, space_id: int, subscriber: Subscriber, *, online: bool) -> None:
-        """Record a user's arrival or departure and announce it if it changes who is online."""
+        """Record a user's arrival or departure and announce it if it changes who is online.
+
+        Announcing each arrival to everyone costs O(online) frames per join, O(n²) for a crowd
+        arriving together; past the limit clients read presence from hello and the members list,
+        and the full list is not even read here (a count decides).
+        """
         username = subscriber.username
+        limit = settings.DISCUSSION_PRESENCE_BROADCAST_LIMIT
         try:
             if online:
-                before = await self.presence.online(space_id)
+                crowded = await self.presence.count(space_id) >= limit
+                before = [] if crowded else await self.presence.online(space_id)
                 await self.presence.add(space_id, username)
-                changed, others = username not in before, before
+                changed = not crowded and username not in before
             else:
                 await self.presence.remove(space_id, username)
-                others = await self.presence.online(space_id)
-                changed = username not in others  # another process may still serve them
+                crowded = await self.presence.count(space_id) >= limit
+                changed = not crowded and username not in await self.presence.online(space_id)
         except Exception:
             logger.warning("presence unavailable", exc_info=True)
             return
-        # Announcing each arrival to everyone costs O(online) frames per join, O(n²) for a crowd
-        # arriving together; past the limit clients read presence from hello and the members list.
-        if changed and len(others) < settings.DISCUSSION_PRESENCE_BROADCAST_LIMIT:
+        if changed:
             frame = presence_frame(username, online=online)
             await apublish(space_event(space_id, frame, exclude_user_id=subscriber.user_id))
 

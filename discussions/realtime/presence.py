@@ -47,6 +47,9 @@ class MemoryPresence:
     async def online(self, space_id: int) -> list[str]:
         return sorted(self._online.get(space_id, ()))
 
+    async def count(self, space_id: int) -> int:
+        return len(self._online.get(space_id, ()))
+
     async def typing_allowed(self, space_id: int, user_id: int) -> bool:
         now = time.monotonic()
         key = (space_id, user_id)
@@ -97,6 +100,10 @@ class RedisPresence:
     async def online(self, space_id: int) -> list[str]:
         members = await self._redis.zrangebyscore(self._key(space_id), time.time(), "+inf")
         return sorted({member.decode().split("\n", 1)[0] for member in members})
+
+    async def count(self, space_id: int) -> int:
+        """Live entries: at least the users online (a user on two processes counts twice)."""
+        return await self._redis.zcount(self._key(space_id), time.time(), "+inf")
 
     async def typing_allowed(self, space_id: int, user_id: int) -> bool:
         key = f"{self._prefix}:typing:{space_id}:{user_id}"

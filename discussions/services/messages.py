@@ -20,7 +20,7 @@ from discussions.models import Membership, Message, MessageRevision, ModerationA
 from discussions.realtime.publish import publish_on_commit, space_event
 from discussions.rendering import mentioned_usernames, render_markdown
 from discussions.selectors import messages_with_authors
-from discussions.services import post_statements
+from discussions.services import hot_statements
 from discussions.services.access import (
     SpaceAccess,
     access_from_facts,
@@ -109,10 +109,10 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
     window = timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS)
     originals: dict[int, int] = {}  # request index -> the id of the message it repeats
     with transaction.atomic():
-        space = post_statements.lock_space(slug)
+        space = hot_statements.lock_space(slug)
         if space is None:
             return [outcome or not_found() for outcome in outcomes]
-        facts = post_statements.posting_facts(
+        facts = hot_statements.posting_facts(
             space_id=space.pk,
             posts=[(request.author.pk, request.client_id) for _index, request in valid],
             now=now,
@@ -156,9 +156,9 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
             if request.client_id is not None:
                 in_batch[key] = index
         if accepted:
-            post_statements.advance_seq(space, space.last_seq + len(accepted))
+            hot_statements.advance_seq(space, space.last_seq + len(accepted))
             try:
-                post_statements.insert_messages([message for _index, message in accepted])
+                hot_statements.insert_messages([message for _index, message in accepted])
             except IntegrityError as error:
                 # Only reachable if a writer bypassed the space lock; the constraint still holds.
                 raise HubError("conflict", _("This message was already sent."), status=409) from error
@@ -195,7 +195,7 @@ def _validated(request: PostRequest) -> PostRequest:
     return request
 
 
-def _check_may_post(access: SpaceAccess, fact: post_statements.PostingFacts, posted_now: int, now) -> None:
+def _check_may_post(access: SpaceAccess, fact: hot_statements.PostingFacts, posted_now: int, now) -> None:
     """Membership, lock, opening hours, mute, slow mode and rate limit; moderators skip the middle four.
 
     ``posted_now``: the author's messages accepted earlier in the same batch (all at ``now``).

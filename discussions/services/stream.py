@@ -4,10 +4,12 @@ from dataclasses import dataclass
 
 import orjson
 from django.conf import settings
+from django.utils import timezone
 
 from discussions import events, selectors
 from discussions.models import Message, Space
-from discussions.services.access import SpaceAccess
+from discussions.services import hot_statements
+from discussions.services.access import SpaceAccess, access_from_facts, not_found
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,16 @@ class SocketStart:
 
 def encoded_message_new(message: Message, space_slug: str) -> str:
     return orjson.dumps(events.message_new_frame(message, space_slug=space_slug)).decode()
+
+
+def socket_access(*, slug: str, user) -> SpaceAccess:
+    """The handshake's access check: ``access.space_access_by_slug`` in one prepared statement,
+    since a crowd connecting at once passes through it one socket after another."""
+    found = hot_statements.space_with_caller(slug=slug, user_id=user.pk, now=timezone.now())
+    if found is None:
+        raise not_found()
+    space, caller = found
+    return access_from_facts(space, user, caller)
 
 
 def socket_start(*, access: SpaceAccess, after: int | None) -> SocketStart:

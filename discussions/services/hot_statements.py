@@ -1,16 +1,16 @@
-"""The statements of posting a message, written out in SQL once instead of built per call.
+"""The statements of the Hub's hottest paths, written out in SQL once instead of built per call.
 
-Posting is the Hub's hottest write, and it runs on the one thread a server process gives to the
-database (Channels' ``database_sync_to_async`` is thread-sensitive). Built through the ORM, the
-five statements of a post cost about 12 ms of CPU on a small server, most of it compiling
-querysets whose text never changes: the post path ran at a fraction of what the fan-out could
-deliver. Here each text is made once per database vendor from the models' metadata, so column
-names, tables and value adaptation still come from the models, and the statements are portable
-between PostgreSQL and SQLite (``FOR UPDATE`` only where the backend has it; SQLite's IMMEDIATE
-transactions already serialize writers).
+Posting a message and opening a space socket run on the one thread a server process gives to
+the database (Channels' ``database_sync_to_async`` is thread-sensitive). Built through the ORM,
+the statements of a post cost about 12 ms of CPU on a small server, and the access check of a
+socket 8 ms, most of it compiling querysets whose text never changes: posts ran at a fraction of
+what the fan-out could deliver, and a thousand clients took half a minute to connect.
 
-Everything else about a post (the rules it checks, what it publishes) stays in
-``discussions.services.messages``.
+Here each text is made once per database vendor from the models' metadata, so column names,
+tables and value adaptation still come from the models, and the statements are portable between
+PostgreSQL and SQLite (``FOR UPDATE`` only where the backend has it; SQLite's IMMEDIATE
+transactions already serialize writers). The rules stay where they were: what a post checks and
+publishes in ``messages``, who may see a space in ``access``.
 """
 
 import functools
@@ -33,6 +33,29 @@ class PostingFacts:
     recent_count: int  # the author's messages in the rate-limit window
     oldest_recent_at: datetime | None  # the oldest of those
     latest_at: datetime | None  # the author's latest message (slow mode)
+
+
+def space_with_caller(*, slug: str, user_id: int, now: datetime) -> tuple[Space, CallerFacts] | None:
+    """The space and the caller's membership, ban and mute in it, in one statement (no lock)."""
+    fields = list(Space._meta.concrete_fields)
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(_space_with_caller_sql(), [user_id, user_id, at, user_id, at, slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = [_from_db(field, value) for field, value in zip(fields, row, strict=False)]
+    space = Space.from_db(connection.alias, [field.attname for field in fields], values)
+    membership_id, role, last_read_seq, ban_id, mute_id, muted_until = row[len(fields) :]
+    caller = CallerFacts(
+        membership_id=membership_id,
+        role=role,
+        last_read_seq=last_read_seq or 0,
+        banned=ban_id is not None,
+        muted=mute_id is not None,
+        muted_until=_from_db(Mute._meta.get_field("expires_at"), muted_until),
+    )
+    return space, caller
 
 
 def lock_space(slug: str) -> Space | None:
@@ -146,6 +169,28 @@ def _lock_space_sql_for(vendor: str, for_update: bool) -> tuple[str, list[Field]
     columns = ", ".join(_quote(field.column) for field in fields)
     sql = f"SELECT {columns} FROM {_table(Space)} WHERE {_column(Space, 'slug')} = %s"
     return sql + (" FOR UPDATE" if for_update else ""), fields
+
+
+def _space_with_caller_sql() -> str:
+    return _space_with_caller_sql_for(connection.vendor)
+
+
+@functools.cache
+def _space_with_caller_sql_for(vendor: str) -> str:
+    pk, expires = _quote("id"), _column(Ban, "expires_at")
+    space_id, user_id = _column(Membership, "space"), _column(Membership, "user")
+    columns = ", ".join(f"s.{_quote(field.column)}" for field in Space._meta.concrete_fields)
+
+    def joined(model: type[Model], alias: str, *, in_force: bool) -> str:
+        sql = f"LEFT JOIN {_table(model)} {alias} ON {alias}.{space_id} = s.{pk} AND {alias}.{user_id} = %s"
+        return sql + (f" AND ({alias}.{expires} IS NULL OR {alias}.{expires} > %s)" if in_force else "")
+
+    return (
+        f"SELECT {columns}, m.{pk}, m.{_column(Membership, 'role')}, m.{_column(Membership, 'last_read_seq')}, "
+        f"b.{pk}, mu.{pk}, mu.{expires} FROM {_table(Space)} s "
+        f"{joined(Membership, 'm', in_force=False)} {joined(Ban, 'b', in_force=True)} "
+        f"{joined(Mute, 'mu', in_force=True)} WHERE s.{_column(Space, 'slug')} = %s"
+    )
 
 
 def _posting_facts_sql() -> str:
