@@ -381,7 +381,7 @@ def main() -> None:
         "burst": {"senders": 10 if args.quick else 25, "per_sender": 10 if args.quick else 20},
         "idle_seconds": 3 if args.quick else 5,
         "idle_at": 100 if args.quick else 500,
-        "settle": 1.0,
+        "settle": 0.5,
         # A phase ends this long after its last send; what has not arrived by then is lost.
         "give_up_seconds": 10.0,
     }
@@ -417,6 +417,7 @@ def main() -> None:
                 "repeat": args.repeat,
                 "rows": rows,
                 "targets": target_lines(rows),
+                "runs": [run for found in runs.values() for run in found] if args.repeat > 1 else None,
                 "plots": plots,
             },
             indent=2,

@@ -150,3 +150,88 @@ def test_text_frames_are_what_the_websockets_library_reads(size):
     except StopIteration as done:
         frame = done.value
     assert (frame.opcode, frame.fin, frame.data) == (Opcode.TEXT, True, payload)
+
+
+class FakeTransportWriter:
+    """Stands where ``wire.RawWriter`` stands: records each write of wire bytes."""
+
+    def __init__(self):
+        self.writes: list[bytes] = []
+        self.open = True
+
+    def writable_now(self) -> bool:
+        return True
+
+    async def wait_writable(self) -> None:
+        return None
+
+    def write(self, frame: bytes) -> None:
+        self.writes.append(frame)
+
+
+def raw_subscriber(user_id: int = 1, role: str = "member") -> tuple[Subscriber, FakeTransportWriter]:
+    writer, socket = FakeTransportWriter(), FakeSocket()
+    sub = Subscriber(user_id=user_id, username=f"u{user_id}", role=role, send=socket.send, close=socket.close,
+                     queue_max=1000, raw=writer)  # fmt: skip
+    sub.finish_replay(0)
+    return sub, writer
+
+
+def frames_of(*seqs: int) -> bytes:
+    return b"".join(text_frame(new_message(seq)["text"].encode()) for seq in seqs)
+
+
+async def test_a_quiet_feed_writes_each_event_at_once():
+    feed = SpaceFeed(1, no_fetch, gap_wait=1, batch_window=0.05)
+    sub, writer = raw_subscriber()
+    feed.subscribers.add(sub)
+    feed.initialize(0)
+    feed.on_event(new_message(1))
+    assert writer.writes == [frames_of(1)]  # no wait for the first event after a quiet spell
+
+
+async def test_events_within_the_window_share_one_write_per_socket():
+    feed = SpaceFeed(1, no_fetch, gap_wait=1, batch_window=0.02)
+    subs = [raw_subscriber(user_id) for user_id in (1, 2)]
+    for sub, _writer in subs:
+        feed.subscribers.add(sub)
+    feed.initialize(0)
+    for seq in range(1, 5):
+        feed.on_event(new_message(seq))
+    await asyncio.sleep(0.05)
+    for sub, writer in subs:
+        assert writer.writes == [frames_of(1), frames_of(2, 3, 4)]
+        assert sub.last_seq == 4
+
+
+async def test_a_batch_respects_exclusions_and_roles_per_socket():
+    feed = SpaceFeed(1, no_fetch, gap_wait=1, batch_window=0.02)
+    member, member_writer = raw_subscriber(1, "member")
+    moderator, moderator_writer = raw_subscriber(2, "moderator")
+    feed.subscribers.update({member, moderator})
+    feed.initialize(0)
+    feed.on_event(new_message(1))  # flushed at once
+    typing = {"type": "space.event", "space": 1, "seq": None, "text": '{"type":"typing"}', "exclude": 1}
+    report = {"type": "space.event", "space": 1, "seq": None, "text": '{"type":"report.new"}', "roles": ["moderator"]}
+    for event in (new_message(2), typing, report, new_message(3)):
+        feed.on_event(event)
+    await asyncio.sleep(0.05)
+    assert member_writer.writes[1] == frames_of(2, 3)
+    assert moderator_writer.writes[1] == (
+        frames_of(2) + text_frame(b'{"type":"typing"}') + text_frame(b'{"type":"report.new"}') + frames_of(3)
+    )
+
+
+async def test_a_resuming_socket_gets_a_batch_without_what_it_replayed():
+    feed = SpaceFeed(1, no_fetch, gap_wait=1, batch_window=0.02)
+    live, live_writer = raw_subscriber(1)
+    resumed, resumed_writer = raw_subscriber(2)
+    resumed.finish_replay(2)  # it read seqs 1-2 from the database while they were also live
+    feed.subscribers.update({live, resumed})
+    feed.initialize(0)
+    feed.on_event(new_message(1))
+    for seq in (2, 3):
+        feed.on_event(new_message(seq))
+    await asyncio.sleep(0.05)
+    assert b"".join(live_writer.writes) == frames_of(1, 2, 3)
+    assert b"".join(resumed_writer.writes) == frames_of(3)
