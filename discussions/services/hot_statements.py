@@ -46,16 +46,7 @@ def space_with_caller(*, slug: str, user_id: int, now: datetime) -> tuple[Space,
         return None
     values = [_from_db(field, value) for field, value in zip(fields, row, strict=False)]
     space = Space.from_db(connection.alias, [field.attname for field in fields], values)
-    membership_id, role, last_read_seq, ban_id, mute_id, muted_until = row[len(fields) :]
-    caller = CallerFacts(
-        membership_id=membership_id,
-        role=role,
-        last_read_seq=last_read_seq or 0,
-        banned=ban_id is not None,
-        muted=mute_id is not None,
-        muted_until=_from_db(Mute._meta.get_field("expires_at"), muted_until),
-    )
-    return space, caller
+    return space, _caller_from(row[len(fields) :])
 
 
 def lock_space(slug: str) -> Space | None:
@@ -90,23 +81,29 @@ def posting_facts(
     with connection.cursor() as cursor:
         cursor.execute(_posting_facts_sql().format(rows=rows), params)
         found = cursor.fetchall()
-    expires_at = Mute._meta.get_field("expires_at")
     created_at = Message._meta.get_field("created_at")
     facts = []
     for row in sorted(found, key=lambda row: row[0]):
-        _index, membership_id, role, last_read_seq, ban_id, mute_id, muted_until = row[:7]
-        original_id, recent_count, oldest_recent_at, latest_at = row[7:]
-        caller = CallerFacts(
-            membership_id=membership_id,
-            role=role,
-            last_read_seq=last_read_seq or 0,
-            banned=ban_id is not None,
-            muted=mute_id is not None,
-            muted_until=_from_db(expires_at, muted_until),
-        )
-        facts.append(PostingFacts(caller, original_id, recent_count or 0, _from_db(created_at, oldest_recent_at),
-                                  _from_db(created_at, latest_at)))  # fmt: skip
+        original_id, recent_count, oldest_recent_at, latest_at = row[1 + _CALLER_COLUMNS :]
+        facts.append(PostingFacts(_caller_from(row[1 : 1 + _CALLER_COLUMNS]), original_id, recent_count or 0,
+                                  _from_db(created_at, oldest_recent_at), _from_db(created_at, latest_at)))  # fmt: skip
     return facts
+
+
+_CALLER_COLUMNS = 6
+
+
+def _caller_from(values: tuple) -> CallerFacts:
+    """The caller's facts from the columns of ``_caller_sql``."""
+    membership_id, role, last_read_seq, ban_id, mute_id, muted_until = values
+    return CallerFacts(
+        membership_id=membership_id,
+        role=role,
+        last_read_seq=last_read_seq or 0,
+        banned=ban_id is not None,
+        muted=mute_id is not None,
+        muted_until=_from_db(Mute._meta.get_field("expires_at"), muted_until),
+    )
 
 
 def advance_seq(space: Space, last_seq: int) -> None:
@@ -177,20 +174,32 @@ def _space_with_caller_sql() -> str:
 
 @functools.cache
 def _space_with_caller_sql_for(vendor: str) -> str:
+    columns = ", ".join(f"s.{_quote(field.column)}" for field in Space._meta.concrete_fields)
+    caller_columns, caller_joins = _caller_sql(space=f"s.{_quote('id')}", user="%s")
+    return (
+        f"SELECT {columns}, {caller_columns} FROM {_table(Space)} s {caller_joins} "
+        f"WHERE s.{_column(Space, 'slug')} = %s"
+    )
+
+
+def _caller_sql(*, space: str, user: str) -> tuple[str, str]:
+    """The caller columns (``_CALLER_COLUMNS`` of them) and the joins that give them, for the
+    space and user SQL expressions given. Placeholders, in order: the bans' and the mutes'
+    ``now`` (the user's and space's own, when they are ``%s``, come before each)."""
     pk, expires = _quote("id"), _column(Ban, "expires_at")
     space_id, user_id = _column(Membership, "space"), _column(Membership, "user")
-    columns = ", ".join(f"s.{_quote(field.column)}" for field in Space._meta.concrete_fields)
 
     def joined(model: type[Model], alias: str, *, in_force: bool) -> str:
-        sql = f"LEFT JOIN {_table(model)} {alias} ON {alias}.{space_id} = s.{pk} AND {alias}.{user_id} = %s"
+        sql = f"LEFT JOIN {_table(model)} {alias} ON {alias}.{space_id} = {space} AND {alias}.{user_id} = {user}"
         return sql + (f" AND ({alias}.{expires} IS NULL OR {alias}.{expires} > %s)" if in_force else "")
 
-    return (
-        f"SELECT {columns}, m.{pk}, m.{_column(Membership, 'role')}, m.{_column(Membership, 'last_read_seq')}, "
-        f"b.{pk}, mu.{pk}, mu.{expires} FROM {_table(Space)} s "
-        f"{joined(Membership, 'm', in_force=False)} {joined(Ban, 'b', in_force=True)} "
-        f"{joined(Mute, 'mu', in_force=True)} WHERE s.{_column(Space, 'slug')} = %s"
+    columns = (
+        f"m.{pk}, m.{_column(Membership, 'role')}, m.{_column(Membership, 'last_read_seq')}, "
+        f"b.{pk}, mu.{pk}, mu.{expires}"
     )
+    joins = " ".join((joined(Membership, "m", in_force=False), joined(Ban, "b", in_force=True),
+                      joined(Mute, "mu", in_force=True)))  # fmt: skip
+    return columns, joins
 
 
 def _posting_facts_sql() -> str:
@@ -200,27 +209,18 @@ def _posting_facts_sql() -> str:
 @functools.cache
 def _posting_facts_sql_for(vendor: str) -> str:
     """The facts of each post; ``{rows}`` is one ``(%s, %s, %s)`` per post."""
-    pk, message = _quote("id"), _table(Message)
-    space_id, user_id = _column(Membership, "space"), _column(Membership, "user")
-    expires = _column(Ban, "expires_at")
     m_space, m_author = _column(Message, "space"), _column(Message, "author")
     created_at, client_id = _column(Message, "created_at"), _column(Message, "client_id")
-    mine = f"FROM {message} WHERE {m_space} = %s AND {m_author} = p.author"
-
-    def in_force(alias: str) -> str:
-        return f"({alias}.{expires} IS NULL OR {alias}.{expires} > %s)"
-
+    mine = f"FROM {_table(Message)} WHERE {m_space} = %s AND {m_author} = p.author"
+    caller_columns, caller_joins = _caller_sql(space="%s", user="p.author")
     return (
         "WITH p(idx, author, client) AS (VALUES {rows}) "
-        f"SELECT p.idx, m.{pk}, m.{_column(Membership, 'role')}, m.{_column(Membership, 'last_read_seq')}, "
-        f"b.{pk}, mu.{pk}, mu.{expires}, "
-        f"(SELECT {pk} {mine} AND {client_id} = p.client), "
+        f"SELECT p.idx, {caller_columns}, "
+        f"(SELECT {_quote('id')} {mine} AND {client_id} = p.client), "
         f"(SELECT COUNT(*) {mine} AND {created_at} > %s), "
         f"(SELECT MIN({created_at}) {mine} AND {created_at} > %s), "
         f"(SELECT MAX({created_at}) {mine}) "
-        f"FROM p LEFT JOIN {_table(Membership)} m ON m.{space_id} = %s AND m.{user_id} = p.author "
-        f"LEFT JOIN {_table(Ban)} b ON b.{space_id} = %s AND b.{user_id} = p.author AND {in_force('b')} "
-        f"LEFT JOIN {_table(Mute)} mu ON mu.{space_id} = %s AND mu.{user_id} = p.author AND {in_force('mu')}"
+        f"FROM p {caller_joins}"
     )
 
 
