@@ -14,7 +14,13 @@ from discussions.realtime.post_queue import post_queue
 from discussions.realtime.publish import apublish, space_event
 from discussions.realtime.wire import raw_writer_for
 from discussions.services import messages as message_services
-from discussions.services.stream import missing_messages, socket_access, socket_start, space_last_seq
+from discussions.services.stream import (
+    missing_messages,
+    revoked_readers,
+    socket_access,
+    socket_start,
+    space_last_seq,
+)
 from hub.db import database_sync_to_async
 from hub.errors import HubError
 from hub.frames import dumps, parse_frame
@@ -33,6 +39,7 @@ def _make_fanout() -> LocalFanout:
     return LocalFanout(
         last_seq_of=database_sync_to_async(space_last_seq),
         fetch_missing=database_sync_to_async(missing_messages),
+        revoked_readers=database_sync_to_async(revoked_readers),
     )
 
 

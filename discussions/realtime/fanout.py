@@ -38,6 +38,8 @@ GROUP_REFRESH_SECONDS = 3600  # channels_redis forgets group members after a day
 RECOVERY_RETRY_SECONDS = 1
 
 FetchMissing = Callable[[int, int, int], Awaitable[list[tuple[int, str]]]]
+RevokedReaders = Callable[[int, list[int]], Awaitable[dict[int, int]]]
+ACCESS_RECHECK_SECONDS = 60
 
 
 class Subscriber:
@@ -327,7 +329,13 @@ class SpaceFeed:
 class LocalFanout:
     """The fan-out of one event loop (one server process, or one test)."""
 
-    def __init__(self, *, last_seq_of: Callable[[int], Awaitable[int]], fetch_missing: FetchMissing) -> None:
+    def __init__(
+        self,
+        *,
+        last_seq_of: Callable[[int], Awaitable[int]],
+        fetch_missing: FetchMissing,
+        revoked_readers: RevokedReaders | None = None,
+    ) -> None:
         self.layer = get_channel_layer()
         self.presence = presence_store()
         self.feeds: dict[int, SpaceFeed] = {}
@@ -336,6 +344,7 @@ class LocalFanout:
         self._space_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._last_seq_of = last_seq_of
         self._fetch_missing = fetch_missing
+        self._revoked_readers = revoked_readers
         self._gap_wait = settings.DISCUSSION_GAP_WAIT_SECONDS
         self._batch_window = settings.DISCUSSION_FANOUT_BATCH_SECONDS
         self._channel: str | None = None
@@ -452,15 +461,38 @@ class LocalFanout:
                 logger.warning("channel layer still unavailable", exc_info=True)
                 continue
             logger.info("channel layer recovered", extra={"spaces": len(self.feeds)})
+            await self.recheck_access()  # bans and departures during the outage sent no event here
             return
 
+    async def recheck_access(self) -> None:
+        """Close the sockets of users who may no longer read their space (a ban or departure
+        whose close event the layer lost). Runs after an outage and every minute."""
+        if self._revoked_readers is None:
+            return
+        for space_id, feed in list(self.feeds.items()):
+            user_ids = sorted({subscriber.user_id for subscriber in feed.subscribers})
+            if not user_ids:
+                continue
+            try:
+                revoked = await self._revoked_readers(space_id, user_ids)
+            except Exception:
+                logger.warning("could not re-check access", exc_info=True, extra={"space_id": space_id})
+                continue
+            for subscriber in [s for s in feed.subscribers if s.user_id in revoked]:
+                logger.info("closing a socket whose access was revoked", extra={"user_id": subscriber.user_id})
+                subscriber.close(revoked[subscriber.user_id])
+
     async def _heartbeat_loop(self) -> None:
-        since_group_refresh = 0.0
+        since_group_refresh = since_access_check = 0.0
         while True:
             heartbeat = presence_heartbeat_seconds()
             await asyncio.sleep(heartbeat)
             since_group_refresh += heartbeat
+            since_access_check += heartbeat
             try:
+                if since_access_check >= ACCESS_RECHECK_SECONDS:
+                    since_access_check = 0.0
+                    await self.recheck_access()
                 await self._drop_empty_feeds()
                 await self.presence.refresh(
                     {(space_id, s.username) for space_id, feed in self.feeds.items() for s in feed.subscribers}

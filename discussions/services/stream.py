@@ -6,8 +6,9 @@ import orjson
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import User
 from discussions import events, selectors
-from discussions.models import Message, Space
+from discussions.models import Ban, Membership, Message, Space, in_force
 from discussions.services import hot_statements
 from discussions.services.access import SpaceAccess, access_from_facts, not_found
 
@@ -57,6 +58,30 @@ def missing_messages(space_id: int, from_seq: int, to_seq: int) -> list[tuple[in
         return []
     messages = selectors.messages_with_authors().filter(space_id=space_id, seq__gte=from_seq, seq__lte=to_seq)
     return [(message.seq, encoded_message_new(message, slug)) for message in messages.order_by("seq")]
+
+
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+def revoked_readers(space_id: int, user_ids: list[int]) -> dict[int, int]:
+    """Of these users with sockets open on the space, those who may no longer read it, with the
+    close code each gets: 4403 if banned, 4404 if the space is gone or is private and they have
+    left it. A ban or a departure closes sockets through an event, and events are at-most-once:
+    this is the check that does not depend on one arriving."""
+    space = Space.objects.filter(pk=space_id).only("visibility").first()
+    if space is None:
+        return dict.fromkeys(user_ids, CLOSE_NOT_FOUND)
+    banned = Ban.objects.filter(in_force(timezone.now()), space_id=space_id, user_id__in=user_ids)
+    revoked = dict.fromkeys(banned.values_list("user_id", flat=True), CLOSE_FORBIDDEN)
+    if space.is_private:
+        members = Membership.objects.filter(space_id=space_id, user_id__in=user_ids).values_list("user_id", flat=True)
+        staff = User.objects.filter(pk__in=user_ids, is_staff=True).values_list("pk", flat=True)
+        allowed = set(members) | set(staff)
+        for user_id in user_ids:
+            if user_id not in allowed:
+                revoked.setdefault(user_id, CLOSE_NOT_FOUND)
+    return revoked
 
 
 def space_last_seq(space_id: int) -> int:

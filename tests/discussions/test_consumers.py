@@ -8,6 +8,7 @@ from channels.db import database_sync_to_async as db
 from django.utils import timezone
 
 from discussions.models import Ban, Membership, Message, Space
+from discussions.realtime.fanout import current_fanout
 from discussions.services.messages import message_post
 from discussions.services.moderation import ban_create
 from discussions.services.spaces import space_leave
@@ -271,6 +272,28 @@ class TestModeration:
             if output["type"] == "websocket.close":
                 break
         assert output["code"] == 4404
+
+    async def test_a_ban_whose_event_was_lost_still_closes_the_socket_at_the_access_recheck(self, space, private_space):
+        banned, bystander = await db(member_of)(space), await db(member_of)(space)
+        leaver = await db(member_of)(private_space)
+        sockets = {
+            "banned": await connect(banned, space.slug),
+            "bystander": await connect(bystander, space.slug),
+            "leaver": await connect(leaver, private_space.slug),
+        }
+        # Written straight to the database: no close event is published, as if the layer lost it.
+        await db(Ban.objects.create)(space=space, user=banned)
+        await db(Membership.objects.filter(space=private_space, user=leaver).delete)()
+        await current_fanout().recheck_access()
+        codes = {}
+        for name in ("banned", "leaver"):
+            while (output := await sockets[name].receive_output(timeout=1))["type"] != "websocket.close":
+                pass
+            codes[name] = output["code"]
+        assert codes == {"banned": 4403, "leaver": 4404}
+        await sockets["bystander"].send_json_to({"type": "ping"})
+        assert await receive_until(sockets["bystander"], "pong") == {"type": "pong"}
+        await sockets["bystander"].disconnect()
 
     async def test_rest_post_is_broadcast_like_a_socket_send(self, space, client):
         alice = await db(member_of)(space)
