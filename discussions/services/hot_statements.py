@@ -37,27 +37,28 @@ class PostingFacts:
 
 def space_with_caller(*, slug: str, user_id: int, now: datetime) -> tuple[Space, CallerFacts] | None:
     """The space and the caller's membership, ban and mute in it, in one statement (no lock)."""
-    fields = list(Space._meta.concrete_fields)
     at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         cursor.execute(_space_with_caller_sql(), [user_id, user_id, at, user_id, at, slug])
         row = cursor.fetchone()
     if row is None:
         return None
-    values = [_from_db(field, value) for field, value in zip(fields, row, strict=False)]
-    space = Space.from_db(connection.alias, [field.attname for field in fields], values)
-    return space, _caller_from(row[len(fields) :])
+    columns = len(Space._meta.concrete_fields)
+    return _space_from(row[:columns]), _caller_from(row[columns:])
 
 
 def lock_space(slug: str) -> Space | None:
     """The space, its row locked until the transaction ends (which serializes posts); ``None``
     if there is no such slug."""
-    sql, fields = _lock_space_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [slug])
+        cursor.execute(_lock_space_sql(), [slug])
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return None if row is None else _space_from(row)
+
+
+def _space_from(row: tuple) -> Space:
+    """A space from its concrete columns, in model order, as the ORM would build it."""
+    fields = Space._meta.concrete_fields
     values = [_from_db(field, value) for field, value in zip(fields, row, strict=True)]
     return Space.from_db(connection.alias, [field.attname for field in fields], values)
 
@@ -156,16 +157,15 @@ def _column(model: type[Model], name: str) -> str:
     return _quote(model._meta.get_field(name).column)
 
 
-def _lock_space_sql() -> tuple[str, list[Field]]:
+def _lock_space_sql() -> str:
     return _lock_space_sql_for(connection.vendor, connection.features.has_select_for_update)
 
 
 @functools.cache
-def _lock_space_sql_for(vendor: str, for_update: bool) -> tuple[str, list[Field]]:
-    fields = list(Space._meta.concrete_fields)
-    columns = ", ".join(_quote(field.column) for field in fields)
+def _lock_space_sql_for(vendor: str, for_update: bool) -> str:
+    columns = ", ".join(_quote(field.column) for field in Space._meta.concrete_fields)
     sql = f"SELECT {columns} FROM {_table(Space)} WHERE {_column(Space, 'slug')} = %s"
-    return sql + (" FOR UPDATE" if for_update else ""), fields
+    return sql + (" FOR UPDATE" if for_update else "")
 
 
 def _space_with_caller_sql() -> str:

@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from discussions import events, selectors
-from discussions.models import Ban, Membership, Message, Space, in_force
+from discussions.models import Message, Space
+from discussions.realtime.publish import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from discussions.services import hot_statements
 from discussions.services.access import SpaceAccess, access_from_facts, not_found
+from hub.errors import HubError
 
 
 @dataclass(frozen=True)
@@ -60,27 +62,28 @@ def missing_messages(space_id: int, from_seq: int, to_seq: int) -> list[tuple[in
     return [(message.seq, encoded_message_new(message, slug)) for message in messages.order_by("seq")]
 
 
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
-
-
 def revoked_readers(space_id: int, user_ids: list[int]) -> dict[int, int]:
     """Of these users with sockets open on the space, those who may no longer read it, with the
     close code each gets: 4403 if banned, 4404 if the space is gone or is private and they have
     left it. A ban or a departure closes sockets through an event, and events are at-most-once:
-    this is the check that does not depend on one arriving."""
-    space = Space.objects.filter(pk=space_id).only("visibility").first()
+    this is the check that does not depend on one arriving. The rules are ``access``'s own."""
+    space = Space.objects.filter(pk=space_id).first()
     if space is None:
         return dict.fromkeys(user_ids, CLOSE_NOT_FOUND)
-    banned = Ban.objects.filter(in_force(timezone.now()), space_id=space_id, user_id__in=user_ids)
-    revoked = dict.fromkeys(banned.values_list("user_id", flat=True), CLOSE_FORBIDDEN)
-    if space.is_private:
-        members = Membership.objects.filter(space_id=space_id, user_id__in=user_ids).values_list("user_id", flat=True)
-        staff = User.objects.filter(pk__in=user_ids, is_staff=True).values_list("pk", flat=True)
-        allowed = set(members) | set(staff)
-        for user_id in user_ids:
-            if user_id not in allowed:
-                revoked.setdefault(user_id, CLOSE_NOT_FOUND)
+    users = User.objects.in_bulk(user_ids)
+    now = timezone.now()
+    facts = hot_statements.posting_facts(
+        space_id=space_id, posts=[(user_id, None) for user_id in user_ids], now=now, window_start=now
+    )
+    revoked = {}
+    for user_id, fact in zip(user_ids, facts, strict=True):
+        if user_id not in users:
+            revoked[user_id] = CLOSE_NOT_FOUND
+            continue
+        try:
+            access_from_facts(space, users[user_id], fact.caller)
+        except HubError as error:
+            revoked[user_id] = CLOSE_NOT_FOUND if error.status == 404 else CLOSE_FORBIDDEN
     return revoked
 
 
