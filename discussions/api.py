@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from discussions import events, selectors
+from discussions import payloads, selectors
 from discussions import schema as o
 from discussions import serializers as s
 from discussions.models import Message, Space
@@ -34,7 +34,7 @@ def _access(request: Request, slug: str) -> SpaceAccess:
 
 
 def _space_response(space: Space, *, code: int = status.HTTP_200_OK) -> Response:
-    return Response(events.space_payload(space, member_count=spaces.member_count(space)), status=code)
+    return Response(payloads.space_payload(space, member_count=spaces.member_count(space)), status=code)
 
 
 def _paginated(request: Request, view: APIView, queryset: QuerySet, to_item) -> Response:
@@ -55,7 +55,7 @@ class SpaceListView(APIView):
         if query.get("objective"):
             queryset = queryset.filter(objective__key__in=query["objective"])
         return _paginated(
-            request, self, queryset, lambda space: events.space_payload(space, member_count=space.member_count)
+            request, self, queryset, lambda space: payloads.space_payload(space, member_count=space.member_count)
         )
 
     @extend_schema(request=s.SpaceCreateSerializer, responses={201: o.SpaceOut})
@@ -103,7 +103,7 @@ class SpaceInvitationsView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.UsernameSerializer, request.data)
         invitation = spaces.invitation_create(slug=slug, moderator=request.user, username=data["username"])
-        body = {"space": slug, "username": invitation.user.username, "created_at": events.iso(invitation.created_at)}
+        body = {"space": slug, "username": invitation.user.username, "created_at": payloads.iso(invitation.created_at)}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -116,7 +116,7 @@ class SpaceTopicsView(APIView):
             request,
             self,
             topics,
-            events.topic_payload,
+            payloads.topic_payload,
         )
 
 
@@ -127,7 +127,7 @@ class SpaceQuestionsView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.QuestionSerializer, request.data)
         result = spaces.question_pose(slug=slug, moderator=request.user, **data)
-        return Response(events.message_payload(result.message, space_slug=slug), status=status.HTTP_201_CREATED)
+        return Response(payloads.message_payload(result.message, space_slug=slug), status=status.HTTP_201_CREATED)
 
 
 class SpaceMembersView(APIView):
@@ -139,7 +139,7 @@ class SpaceMembersView(APIView):
             request,
             self,
             selectors.members_of(access.space),
-            lambda membership: events.member_payload(membership, online=membership.user.username in online),
+            lambda membership: payloads.member_payload(membership, online=membership.user.username in online),
         )
 
 
@@ -169,7 +169,7 @@ class SpaceBansView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.BanSerializer, request.data)
         ban = moderation.ban_create(slug=slug, moderator=request.user, **data)
-        return Response(events.restriction_payload(ban), status=status.HTTP_201_CREATED)
+        return Response(payloads.restriction_payload(ban), status=status.HTTP_201_CREATED)
 
 
 class SpaceBanDetailView(APIView):
@@ -188,7 +188,7 @@ class SpaceMutesView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.MuteSerializer, request.data)
         mute = moderation.mute_create(slug=slug, moderator=request.user, **data)
-        return Response(events.restriction_payload(mute), status=status.HTTP_201_CREATED)
+        return Response(payloads.restriction_payload(mute), status=status.HTTP_201_CREATED)
 
 
 class SpaceMuteDetailView(APIView):
@@ -211,7 +211,7 @@ class SpaceReportsView(APIView):
             request,
             self,
             selectors.open_reports(access.space),
-            events.report_payload,
+            payloads.report_payload,
         )
 
 
@@ -226,7 +226,7 @@ class SpaceModerationLogView(APIView):
             request,
             self,
             selectors.moderation_log(access.space),
-            events.moderation_action_payload,
+            payloads.moderation_action_payload,
         )
 
 
@@ -256,7 +256,7 @@ class SpaceMessagesView(APIView):
         else:
             found = selectors.newest_messages(space, limit, topic=topic)
         return Response(
-            {"results": [events.message_payload(m, space_slug=slug) for m in found], "last_seq": space.last_seq}
+            {"results": [payloads.message_payload(m, space_slug=slug) for m in found], "last_seq": space.last_seq}
         )
 
     @extend_schema(request=s.MessagePostSerializer, responses={201: o.MessageOut})
@@ -264,12 +264,12 @@ class SpaceMessagesView(APIView):
         data = _valid(s.MessagePostSerializer, request.data)
         result = message_services.message_post(slug=slug, author=request.user, **data)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        return Response(events.message_payload(result.message, space_slug=slug), status=code)
+        return Response(payloads.message_payload(result.message, space_slug=slug), status=code)
 
 
 def _message_response(message: Message) -> Response:
     message = selectors.messages_with_authors().select_related("space").get(pk=message.pk)
-    return Response(events.message_payload(message, space_slug=message.space.slug))
+    return Response(payloads.message_payload(message, space_slug=message.space.slug))
 
 
 class MessageDetailView(APIView):
@@ -336,4 +336,4 @@ class MessageRevisionsView(APIView):
     @extend_schema(responses={200: o.RevisionListOut})
     def get(self, request: Request, message_id: int) -> Response:
         revisions = message_services.message_revisions(message_id=message_id, user=request.user)
-        return Response({"results": [events.revision_payload(revision) for revision in revisions]})
+        return Response({"results": [payloads.revision_payload(revision) for revision in revisions]})

@@ -8,7 +8,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from discussions.events import message_new_frame, typing_frame
+from discussions.payloads import message_new_frame, typing_frame
 from discussions.realtime.fanout import LocalFanout, Subscriber, local_fanout
 from discussions.realtime.post_queue import post_queue
 from discussions.realtime.publish import apublish, space_event

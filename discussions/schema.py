@@ -1,4 +1,4 @@
-"""Output shapes of the discussion API for the OpenAPI document (responses are built in ``events``)."""
+"""Output shapes of the discussion API for the OpenAPI document (responses are built in ``payloads``)."""
 
 from rest_framework import serializers
 

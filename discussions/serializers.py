@@ -1,4 +1,4 @@
-"""Input shapes of the discussion API. Output shapes are in ``discussions.events``."""
+"""Input shapes of the discussion API. Output shapes are in ``discussions.payloads``."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers

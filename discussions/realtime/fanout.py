@@ -26,7 +26,7 @@ from typing import Any
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from discussions.events import presence_frame
+from discussions.payloads import presence_frame
 from discussions.realtime.presence import presence_heartbeat_seconds, presence_store
 from discussions.realtime.publish import EVENT_TYPE, apublish, space_event, space_group
 from discussions.realtime.wire import Outgoing, RawWriter

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from discussions import events
+from discussions import payloads
 from discussions.models import Membership, Message, MessageRevision, ModerationAction, Reaction, Report, Space, Topic
 from discussions.realtime.publish import publish_on_commit, space_event
 from discussions.rendering import mentioned_usernames, render_markdown
@@ -165,7 +165,7 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
             for index, message in accepted:
                 outcomes[index] = PostResult(message, created=True)
                 publish_on_commit(
-                    space_event(space.pk, events.message_new_frame(message, space_slug=space.slug), seq=message.seq)
+                    space_event(space.pk, payloads.message_new_frame(message, space_slug=space.slug), seq=message.seq)
                 )
     if originals:
         stored = messages_with_authors().in_bulk(set(originals.values()))
@@ -364,7 +364,7 @@ def reaction_set(*, message_id: int, user: User, emoji: object, present: bool) -
                 del counts[emoji]
             message.reactions = counts
             message.save(update_fields=["reactions"])
-            publish_on_commit(space_event(message.space_id, events.reaction_frame(message), ref_seq=message.seq))
+            publish_on_commit(space_event(message.space_id, payloads.reaction_frame(message), ref_seq=message.seq))
     return message
 
 
@@ -388,7 +388,7 @@ def report_create(*, message_id: int, user: User, reason: object) -> Report:
         require_member(access)
         report, created = Report.objects.get_or_create(message=message, reporter=user, defaults={"reason": reason})
         if created:
-            publish_on_commit(space_event(message.space_id, events.report_frame(report), roles=["moderator"]))
+            publish_on_commit(space_event(message.space_id, payloads.report_frame(report), roles=["moderator"]))
     return report
 
 
@@ -402,7 +402,7 @@ def _publish_updated(message: Message) -> None:
     publish_on_commit(
         space_event(
             message.space_id,
-            events.message_updated_frame(message, space_slug=message.space.slug),
+            payloads.message_updated_frame(message, space_slug=message.space.slug),
             ref_seq=message.seq,
         )
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from discussions import events
+from discussions import payloads
 from discussions.models import Ban, Invitation, Membership, ModerationAction, Space, Topic, in_force
 from discussions.realtime.publish import CLOSE_NOT_FOUND, close_event, publish_on_commit, space_event
 from discussions.services.access import require_moderator, space_access_by_slug
@@ -33,7 +33,7 @@ def member_count(space: Space) -> int:
 
 
 def publish_space_updated(space: Space) -> None:
-    frame = events.space_updated_frame(space, member_count=member_count(space))
+    frame = payloads.space_updated_frame(space, member_count=member_count(space))
     publish_on_commit(space_event(space.pk, frame))
 
 
@@ -93,7 +93,7 @@ def _logged_kind(field: str, space: Space) -> str:
 
 
 def _jsonable(value: Any) -> Any:
-    return events.iso(value) if hasattr(value, "isoformat") else value
+    return payloads.iso(value) if hasattr(value, "isoformat") else value
 
 
 def space_join(*, slug: str, user: User) -> Membership:
@@ -113,7 +113,7 @@ def space_join(*, slug: str, user: User) -> Membership:
             invitation.accepted_at = timezone.now()
             invitation.save(update_fields=["accepted_at"])
         membership = Membership.objects.create(space=space, user=user)
-        publish_on_commit(space_event(space.pk, events.member_frame(user.username, joined=True)))
+        publish_on_commit(space_event(space.pk, payloads.member_frame(user.username, joined=True)))
     return membership
 
 
@@ -124,7 +124,7 @@ def space_leave(*, slug: str, user: User) -> None:
         if not deleted:
             raise HubError("not_member", _("You are not a member of this space."), status=403)
         space_id, visibility = Space.objects.filter(slug=slug).values_list("pk", "visibility").get()
-        publish_on_commit(space_event(space_id, events.member_frame(user.username, joined=False)))
+        publish_on_commit(space_event(space_id, payloads.member_frame(user.username, joined=False)))
         if visibility == Space.Visibility.PRIVATE and not user.is_staff:
             publish_on_commit(close_event(space_id, user.pk, code=CLOSE_NOT_FOUND))
 

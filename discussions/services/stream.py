@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
-from discussions import events, selectors
+from discussions import payloads, selectors
 from discussions.models import Message, Space
 from discussions.realtime.publish import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from discussions.services import hot_statements
@@ -24,7 +24,7 @@ class SocketStart:
 
 
 def encoded_message_new(message: Message, space_slug: str) -> str:
-    return orjson.dumps(events.message_new_frame(message, space_slug=space_slug)).decode()
+    return orjson.dumps(payloads.message_new_frame(message, space_slug=space_slug)).decode()
 
 
 def socket_access(*, slug: str, user) -> SpaceAccess:
