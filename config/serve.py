@@ -4,7 +4,7 @@ One place for them (``make run``, docker-compose, the tests and the benchmark al
 this way):
 - uvloop and httptools, the fast event loop and HTTP parser;
 - the sans-I/O ``websockets`` implementation, whose connections the discussion fan-out can
-  write pre-framed messages to (``discussions.realtime.wire``);
+  write pre-framed messages to (``realtime.wire``);
 - no permessage-deflate: chat frames are small, and compressed frames would have to be made
   once per connection instead of once per event.
 """

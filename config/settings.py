@@ -179,16 +179,20 @@ DISCUSSION_MAX_FRAME_BYTES = env.int("DISCUSSION_MAX_FRAME_BYTES", default=64 * 
 DISCUSSION_RATE_LIMIT_COUNT = env.int("DISCUSSION_RATE_LIMIT_COUNT", default=20)
 DISCUSSION_RATE_LIMIT_SECONDS = env.int("DISCUSSION_RATE_LIMIT_SECONDS", default=10)
 DISCUSSION_REPLAY_LIMIT = env.int("DISCUSSION_REPLAY_LIMIT", default=500)
-DISCUSSION_SEND_QUEUE_MAX = env.int("DISCUSSION_SEND_QUEUE_MAX", default=2_000)
-DISCUSSION_PRESENCE_TTL_SECONDS = env.float("DISCUSSION_PRESENCE_TTL_SECONDS", default=30)
-DISCUSSION_PRESENCE_BROADCAST_LIMIT = env.int("DISCUSSION_PRESENCE_BROADCAST_LIMIT", default=200)
-DISCUSSION_GAP_WAIT_SECONDS = env.float("DISCUSSION_GAP_WAIT_SECONDS", default=0.05)
-# A space's events that follow the last fan-out within this window go out together with the
-# next one (one write per socket for several frames); a quiet space's events go out at once.
-# Posts that arrive at a process while its last batch for the space is being written go together
-# in one transaction, up to this many.
+# A space's post batch: posts that arrive at a process while its last batch for the space is
+# being written go together in one transaction, up to this many.
 DISCUSSION_POST_BATCH_MAX = env.int("DISCUSSION_POST_BATCH_MAX", default=100)
-DISCUSSION_FANOUT_BATCH_SECONDS = env.float("DISCUSSION_FANOUT_BATCH_SECONDS", default=0.005)
+
+# --- Real-time delivery (the realtime package, every stream socket) ---------------------------
+REALTIME_SEND_QUEUE_MAX = env.int("REALTIME_SEND_QUEUE_MAX", default=2_000)
+REALTIME_PRESENCE_TTL_SECONDS = env.float("REALTIME_PRESENCE_TTL_SECONDS", default=30)
+REALTIME_PRESENCE_BROADCAST_LIMIT = env.int("REALTIME_PRESENCE_BROADCAST_LIMIT", default=200)
+REALTIME_GAP_WAIT_SECONDS = env.float("REALTIME_GAP_WAIT_SECONDS", default=0.05)
+# A stream's events that follow the last fan-out within this window go out together with the
+# next one (one write per socket for several frames); a quiet stream's events go out at once.
+REALTIME_FANOUT_BATCH_SECONDS = env.float("REALTIME_FANOUT_BATCH_SECONDS", default=0.005)
+# How often each process re-checks that its sockets' users may still read their streams.
+REALTIME_ACCESS_RECHECK_SECONDS = env.float("REALTIME_ACCESS_RECHECK_SECONDS", default=60)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

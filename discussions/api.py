@@ -14,11 +14,11 @@ from discussions import payloads, selectors
 from discussions import schema as o
 from discussions import serializers as s
 from discussions.models import Message, Space
-from discussions.realtime.presence import online_usernames
 from discussions.schema import paginated
-from discussions.services import messages as message_services
-from discussions.services import moderation, spaces
+from discussions.services import editing, moderation, posting, reactions, read_markers, reports, spaces
 from discussions.services.access import SpaceAccess, require_moderator, space_access_by_slug
+from discussions.streams import space_group
+from realtime.presence import online_usernames
 
 AUTHENTICATED = [permissions.IsAuthenticated]
 
@@ -34,7 +34,7 @@ def _access(request: Request, slug: str) -> SpaceAccess:
 
 
 def _space_response(space: Space, *, code: int = status.HTTP_200_OK) -> Response:
-    return Response(payloads.space_payload(space, member_count=spaces.member_count(space)), status=code)
+    return Response(payloads.space_payload(space, member_count=selectors.member_count(space)), status=code)
 
 
 def _paginated(request: Request, view: APIView, queryset: QuerySet, to_item) -> Response:
@@ -134,7 +134,7 @@ class SpaceMembersView(APIView):
     @extend_schema(responses={200: paginated(o.MemberOut)})
     def get(self, request: Request, slug: str) -> Response:
         access = _access(request, slug)
-        online = online_usernames(access.space.pk)
+        online = online_usernames(space_group(access.space.pk))
         return _paginated(
             request,
             self,
@@ -236,7 +236,7 @@ class SpaceReadView(APIView):
     @extend_schema(request=s.ReadSerializer, responses={200: o.ReadOut})
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.ReadSerializer, request.data)
-        return Response({"last_read_seq": message_services.read_mark(slug=slug, user=request.user, seq=data["seq"])})
+        return Response({"last_read_seq": read_markers.read_mark(slug=slug, user=request.user, seq=data["seq"])})
 
 
 class SpaceMessagesView(APIView):
@@ -262,7 +262,7 @@ class SpaceMessagesView(APIView):
     @extend_schema(request=s.MessagePostSerializer, responses={201: o.MessageOut})
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.MessagePostSerializer, request.data)
-        result = message_services.message_post(slug=slug, author=request.user, **data)
+        result = posting.message_post(slug=slug, author=request.user, **data)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(payloads.message_payload(result.message, space_slug=slug), status=code)
 
@@ -278,11 +278,11 @@ class MessageDetailView(APIView):
     @extend_schema(request=s.MessageEditSerializer, responses={200: o.MessageOut})
     def patch(self, request: Request, message_id: int) -> Response:
         data = _valid(s.MessageEditSerializer, request.data)
-        return _message_response(message_services.message_edit(message_id=message_id, user=request.user, **data))
+        return _message_response(editing.message_edit(message_id=message_id, user=request.user, **data))
 
     @extend_schema(responses={200: o.MessageOut})
     def delete(self, request: Request, message_id: int) -> Response:
-        return _message_response(message_services.message_delete(message_id=message_id, user=request.user))
+        return _message_response(editing.message_delete(message_id=message_id, user=request.user))
 
 
 class MessagePinView(APIView):
@@ -290,11 +290,11 @@ class MessagePinView(APIView):
 
     @extend_schema(request=None, responses={200: o.MessageOut})
     def post(self, request: Request, message_id: int) -> Response:
-        return _message_response(message_services.message_pin(message_id=message_id, user=request.user, pinned=True))
+        return _message_response(editing.message_pin(message_id=message_id, user=request.user, pinned=True))
 
     @extend_schema(responses={200: o.MessageOut})
     def delete(self, request: Request, message_id: int) -> Response:
-        return _message_response(message_services.message_pin(message_id=message_id, user=request.user, pinned=False))
+        return _message_response(editing.message_pin(message_id=message_id, user=request.user, pinned=False))
 
 
 class MessageReactionsView(APIView):
@@ -303,7 +303,7 @@ class MessageReactionsView(APIView):
     @extend_schema(request=s.ReactionSerializer, responses={200: o.ReactionsOut})
     def post(self, request: Request, message_id: int) -> Response:
         data = _valid(s.ReactionSerializer, request.data)
-        message = message_services.reaction_set(
+        message = reactions.reaction_set(
             message_id=message_id, user=request.user, emoji=data["emoji"], present=True
         )
         return Response({"seq": message.seq, "reactions": message.reactions})
@@ -314,7 +314,7 @@ class MessageReactionDetailView(APIView):
 
     @extend_schema(responses={200: o.ReactionsOut})
     def delete(self, request: Request, message_id: int, emoji: str) -> Response:
-        message = message_services.reaction_set(message_id=message_id, user=request.user, emoji=emoji, present=False)
+        message = reactions.reaction_set(message_id=message_id, user=request.user, emoji=emoji, present=False)
         return Response({"seq": message.seq, "reactions": message.reactions})
 
 
@@ -324,7 +324,7 @@ class MessageReportsView(APIView):
     @extend_schema(request=s.ReportSerializer, responses={201: o.ReportCreatedOut})
     def post(self, request: Request, message_id: int) -> Response:
         data = _valid(s.ReportSerializer, request.data)
-        report = message_services.report_create(message_id=message_id, user=request.user, reason=data["reason"])
+        report = reports.report_create(message_id=message_id, user=request.user, reason=data["reason"])
         return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
 
 
@@ -335,5 +335,5 @@ class MessageRevisionsView(APIView):
 
     @extend_schema(responses={200: o.RevisionListOut})
     def get(self, request: Request, message_id: int) -> Response:
-        revisions = message_services.message_revisions(message_id=message_id, user=request.user)
+        revisions = selectors.message_revisions(message_id=message_id, user=request.user)
         return Response({"results": [payloads.revision_payload(revision) for revision in revisions]})

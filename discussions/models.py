@@ -2,7 +2,7 @@
 
 A space's messages are numbered by ``seq``: 1, 2, 3, ... in commit order, with no gap. The
 counter lives on the space row (``last_seq``) and is advanced under that row's lock, which is
-what serializes writers per space (see ``discussions.services.messages.message_post``).
+what serializes writers per space (see ``discussions.services.posting.message_post_many``).
 """
 
 from django.conf import settings

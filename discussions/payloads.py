@@ -1,14 +1,165 @@
 """The JSON shapes of spaces and messages, and the frames sent to sockets.
 
-One function per shape, used by the REST API and the sockets alike, so that a message looks the
-same whichever way it reaches a client. Plain dicts, no serializer framework: these run for
-every message sent and every page of history.
+One typed function per shape, used by the REST API and the sockets alike, so that a message looks
+the same whichever way it reaches a client. Plain dicts (TypedDicts for the type checker), no
+serializer framework: these run for every message sent and every page of history. The OpenAPI
+document declares the same shapes (``discussions/schema.py``) and the frame schemas
+(``discussions/frame_schemas.py``) build on it; tests check every body and frame they receive
+against those, and that these TypedDicts and the schemas name the same fields.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, TypedDict
 
-from discussions.models import Message, Space
+from accounts.models import User
+from discussions.models import (
+    Membership,
+    Message,
+    MessageRevision,
+    ModerationAction,
+    Report,
+    Space,
+    Topic,
+    _Restriction,
+)
+
+
+class AuthorPayload(TypedDict):
+    id: int
+    username: str
+    display_name: str
+
+
+class MessagePayload(TypedDict):
+    id: int
+    seq: int
+    space: str
+    topic: str | None
+    author: AuthorPayload
+    body: str
+    html: str
+    reply_to: int | None
+    client_id: str | None
+    mentions: list[str]
+    reactions: dict[str, int]
+    pinned: bool
+    created_at: str
+    edited_at: str | None
+    deleted: bool
+
+
+class SpacePayload(TypedDict):
+    slug: str
+    name: str
+    description: str
+    kind: str
+    objective: str | None
+    region: str | None
+    visibility: str
+    locked: bool
+    opens_at: str | None
+    closes_at: str | None
+    audience: str
+    languages: list[str]
+    slow_mode_seconds: int
+    summary: str
+    member_count: int
+    last_seq: int
+    created_at: str
+
+
+class TopicPayload(TypedDict):
+    name: str
+    question: bool
+    body: str
+    message_count: int
+    last_seq: int | None
+
+
+class MemberPayload(TypedDict):
+    username: str
+    display_name: str
+    role: str
+    online: bool
+
+
+class ReportPayload(TypedDict):
+    id: int
+    message: MessagePayload
+    reason: str
+    reporter: str
+    status: str
+    created_at: str
+
+
+class ModerationActionPayload(TypedDict):
+    id: int
+    action: str
+    actor: str | None
+    target: str | None
+    message_seq: int | None
+    reason: str
+    details: dict[str, Any]
+    created_at: str
+
+
+class RevisionPayload(TypedDict):
+    body: str
+    replaced_at: str
+    replaced_by: str | None
+
+
+class RestrictionPayload(TypedDict):
+    username: str
+    reason: str
+    expires_at: str | None
+
+
+class HelloFrame(TypedDict):
+    type: Literal["hello"]
+    space: str
+    last_seq: int
+    role: str
+    online: list[str]
+
+
+class MessageFrame(TypedDict):
+    type: Literal["message.new", "message.updated"]
+    message: MessagePayload
+
+
+class ReactionFrame(TypedDict):
+    type: Literal["reaction"]
+    seq: int
+    reactions: dict[str, int]
+
+
+class TypingFrame(TypedDict):
+    type: Literal["typing"]
+    username: str
+
+
+class MemberFrame(TypedDict):
+    type: Literal["member.joined", "member.left"]
+    username: str
+
+
+class SpaceUpdatedFrame(TypedDict):
+    type: Literal["space.updated"]
+    space: SpacePayload
+
+
+class ReportNewPayload(TypedDict):
+    id: int
+    seq: int
+    reason: str
+    reporter: str
+    created_at: str
+
+
+class ReportNewFrame(TypedDict):
+    type: Literal["report.new"]
+    report: ReportNewPayload
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -17,11 +168,15 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def author_payload(user) -> dict[str, Any]:
+def iso_required(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def author_payload(user: User) -> AuthorPayload:
     return {"id": user.pk, "username": user.username, "display_name": user.display_name or user.username}
 
 
-def message_payload(message: Message, *, space_slug: str) -> dict[str, Any]:
+def message_payload(message: Message, *, space_slug: str) -> MessagePayload:
     """Call with ``author`` and ``topic`` already loaded (``selectors.messages_with_authors``)."""
     return {
         "id": message.pk,
@@ -36,13 +191,13 @@ def message_payload(message: Message, *, space_slug: str) -> dict[str, Any]:
         "mentions": message.mentions,
         "reactions": message.reactions,
         "pinned": message.pinned,
-        "created_at": iso(message.created_at),
+        "created_at": iso_required(message.created_at),
         "edited_at": iso(message.edited_at),
         "deleted": message.deleted,
     }
 
 
-def space_payload(space: Space, *, member_count: int) -> dict[str, Any]:
+def space_payload(space: Space, *, member_count: int) -> SpacePayload:
     return {
         "slug": space.slug,
         "name": space.name,
@@ -60,75 +215,75 @@ def space_payload(space: Space, *, member_count: int) -> dict[str, Any]:
         "summary": space.summary,
         "member_count": member_count,
         "last_seq": space.last_seq,
-        "created_at": iso(space.created_at),
+        "created_at": iso_required(space.created_at),
     }
 
 
-def message_new_frame(message: Message, *, space_slug: str) -> dict[str, Any]:
+def hello_frame(*, space_slug: str, last_seq: int, role: str, online: list[str]) -> HelloFrame:
+    return {"type": "hello", "space": space_slug, "last_seq": last_seq, "role": role, "online": online}
+
+
+def message_new_frame(message: Message, *, space_slug: str) -> MessageFrame:
     return {"type": "message.new", "message": message_payload(message, space_slug=space_slug)}
 
 
-def message_updated_frame(message: Message, *, space_slug: str) -> dict[str, Any]:
+def message_updated_frame(message: Message, *, space_slug: str) -> MessageFrame:
     return {"type": "message.updated", "message": message_payload(message, space_slug=space_slug)}
 
 
-def reaction_frame(message: Message) -> dict[str, Any]:
+def reaction_frame(message: Message) -> ReactionFrame:
     return {"type": "reaction", "seq": message.seq, "reactions": message.reactions}
 
 
-def typing_frame(username: str) -> dict[str, Any]:
+def typing_frame(username: str) -> TypingFrame:
     return {"type": "typing", "username": username}
 
 
-def presence_frame(username: str, *, online: bool) -> dict[str, Any]:
-    return {"type": "presence", "username": username, "online": online}
-
-
-def member_frame(username: str, *, joined: bool) -> dict[str, Any]:
+def member_frame(username: str, *, joined: bool) -> MemberFrame:
     return {"type": "member.joined" if joined else "member.left", "username": username}
 
 
-def space_updated_frame(space: Space, *, member_count: int) -> dict[str, Any]:
+def space_updated_frame(space: Space, *, member_count: int) -> SpaceUpdatedFrame:
     return {"type": "space.updated", "space": space_payload(space, member_count=member_count)}
 
 
-def report_frame(report) -> dict[str, Any]:
+def report_frame(report: Report) -> ReportNewFrame:
     return {
         "type": "report.new",
         "report": {"id": report.pk, "seq": report.message.seq, "reason": report.reason,
-                   "reporter": report.reporter.username, "created_at": iso(report.created_at)},
+                   "reporter": report.reporter.username, "created_at": iso_required(report.created_at)},
     }  # fmt: skip
 
 
-def topic_payload(topic) -> dict[str, Any]:
+def topic_payload(topic: Topic) -> TopicPayload:
     """Call on ``selectors.topics_with_counts`` rows."""
     return {
         "name": topic.name,
         "question": topic.is_question,
         "body": topic.body,
-        "message_count": topic.message_count,
-        "last_seq": topic.last_seq,
+        "message_count": topic.message_count,  # type: ignore[attr-defined]  # annotated by the selector
+        "last_seq": topic.last_seq,  # type: ignore[attr-defined]
     }
 
 
-def member_payload(membership, *, online: bool) -> dict[str, Any]:
+def member_payload(membership: Membership, *, online: bool) -> MemberPayload:
     user = membership.user
     return {"username": user.username, "display_name": user.display_name or user.username,
             "role": membership.role, "online": online}  # fmt: skip
 
 
-def report_payload(report) -> dict[str, Any]:
+def report_payload(report: Report) -> ReportPayload:
     return {
         "id": report.pk,
         "message": message_payload(report.message, space_slug=report.message.space.slug),
         "reason": report.reason,
         "reporter": report.reporter.username,
         "status": report.status,
-        "created_at": iso(report.created_at),
+        "created_at": iso_required(report.created_at),
     }
 
 
-def moderation_action_payload(action) -> dict[str, Any]:
+def moderation_action_payload(action: ModerationAction) -> ModerationActionPayload:
     return {
         "id": action.pk,
         "action": action.kind,
@@ -137,19 +292,19 @@ def moderation_action_payload(action) -> dict[str, Any]:
         "message_seq": action.message_seq,
         "reason": action.reason,
         "details": action.details,
-        "created_at": iso(action.created_at),
+        "created_at": iso_required(action.created_at),
     }
 
 
-def revision_payload(revision) -> dict[str, Any]:
+def revision_payload(revision: MessageRevision) -> RevisionPayload:
     return {
         "body": revision.body,
-        "replaced_at": iso(revision.replaced_at),
+        "replaced_at": iso_required(revision.replaced_at),
         "replaced_by": revision.replaced_by.username if revision.replaced_by else None,
     }
 
 
-def restriction_payload(restriction) -> dict[str, Any]:
+def restriction_payload(restriction: _Restriction) -> RestrictionPayload:
     """A ban or a mute."""
     return {
         "username": restriction.user.username,

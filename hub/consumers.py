@@ -2,7 +2,7 @@
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from hub.errors import HubError
+from hub.errors import ErrorCode, HubError
 from hub.frames import dumps, parse_frame
 
 MAX_FRAME_BYTES = 64 * 1024
@@ -27,7 +27,7 @@ class HealthConsumer(AsyncWebsocketConsumer):
         try:
             frame = parse_frame(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
             if frame.get("type") != "ping":
-                raise HubError("invalid_frame", "Only 'ping' frames are understood here.")
+                raise HubError(ErrorCode.INVALID_FRAME, "Only 'ping' frames are understood here.")
         except HubError as error:
             await self.send_frame(error.as_frame())
             return

@@ -1,6 +1,7 @@
 """One error type for domain errors, mapped once to HTTP here and once to WebSocket ``error`` frames."""
 
-from typing import Any
+from enum import StrEnum
+from typing import NotRequired, TypedDict
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -9,18 +10,68 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
+class ErrorCode(StrEnum):
+    """Every ``code`` the Hub answers with, REST and sockets alike (the contract: PROTOCOL.md)."""
+
+    INVALID = "invalid"
+    INVALID_FRAME = "invalid_frame"
+    INVALID_CREDENTIALS = "invalid_credentials"
+    DUPLICATE = "duplicate"
+    TOO_LARGE = "too_large"
+    RATE_LIMITED = "rate_limited"
+    NOT_MEMBER = "not_member"
+    FORBIDDEN = "forbidden"
+    LOCKED = "locked"
+    CLOSED = "closed"
+    MUTED = "muted"
+    SLOW_MODE = "slow_mode"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+
+
+# The HTTP status of each code, unless a HubError says otherwise.
+STATUS_OF: dict[ErrorCode, int] = {
+    ErrorCode.INVALID: 400,
+    ErrorCode.INVALID_FRAME: 400,
+    ErrorCode.INVALID_CREDENTIALS: 400,
+    ErrorCode.DUPLICATE: 400,
+    ErrorCode.TOO_LARGE: 413,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.NOT_MEMBER: 403,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.LOCKED: 403,
+    ErrorCode.CLOSED: 403,
+    ErrorCode.MUTED: 403,
+    ErrorCode.SLOW_MODE: 429,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+}
+
+
+class ErrorFrame(TypedDict):
+    type: str  # "error"
+    code: str
+    detail: str
+    client_id: NotRequired[str]
+    retry_after: NotRequired[int]
+
+
 class HubError(Exception):
     """A refusal the caller can act on: ``code`` is stable and machine-readable, ``detail`` is for people."""
 
-    def __init__(self, code: str, detail: str, *, status: int = 400, retry_after: int | None = None):
+    def __init__(
+        self, code: ErrorCode, detail: str, *, status: int | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(detail)
-        self.code = code
+        self.code = ErrorCode(code)
         self.detail = detail
-        self.status = status
+        self.status = status if status is not None else STATUS_OF[self.code]
         self.retry_after = retry_after
 
-    def as_frame(self, **extra: Any) -> dict[str, Any]:
-        frame = {"type": "error", "code": self.code, "detail": self.detail, **extra}
+    def as_frame(self, *, client_id: str | None = None) -> ErrorFrame:
+        frame: ErrorFrame = {"type": "error", "code": self.code.value, "detail": self.detail}
+        if client_id is not None:
+            frame["client_id"] = client_id
         if self.retry_after is not None:
             frame["retry_after"] = self.retry_after
         return frame
@@ -33,7 +84,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """
     if isinstance(exc, HubError):
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
-        return Response({"detail": exc.detail, "code": exc.code}, status=exc.status, headers=headers)
+        return Response({"detail": exc.detail, "code": exc.code.value}, status=exc.status, headers=headers)
     # Django's own 404 and 403 become DRF's, so that they carry a ``code`` like every other error.
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

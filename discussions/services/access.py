@@ -22,11 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from discussions.models import Ban, Membership, Mute, Space, in_force
-from hub.errors import HubError
+from hub.errors import ErrorCode, HubError
 
+# A socket's or caller's role in a space: the members' two, and the reader who has not joined.
 VISITOR = "visitor"
-MEMBER = "member"
-MODERATOR = "moderator"
+MEMBER = Membership.Role.MEMBER.value
+MODERATOR = Membership.Role.MODERATOR.value
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class SpaceAccess:
 
 
 def not_found() -> HubError:
-    return HubError("not_found", _("No such space."), status=404)
+    return HubError(ErrorCode.NOT_FOUND, _("No such space."))
 
 
 def spaces_with_caller(user, *, now: datetime | None = None) -> QuerySet[Space]:
@@ -102,7 +103,7 @@ def access_from_facts(space: Space, user, facts: CallerFacts) -> SpaceAccess:
     if space.is_private and membership is None and not is_staff:
         raise not_found()
     if facts.banned:
-        raise HubError("forbidden", _("You are banned from this space."), status=403)
+        raise HubError(ErrorCode.FORBIDDEN, _("You are banned from this space."))
     if is_staff or (membership is not None and membership.role == Membership.Role.MODERATOR):
         role = MODERATOR
     elif membership is not None:
@@ -145,9 +146,9 @@ def space_access_by_slug(*, slug: str, user, lock: bool = False) -> SpaceAccess:
 
 def require_moderator(access: SpaceAccess) -> None:
     if not access.is_moderator:
-        raise HubError("forbidden", _("Only the space's moderators may do this."), status=403)
+        raise HubError(ErrorCode.FORBIDDEN, _("Only the space's moderators may do this."))
 
 
 def require_member(access: SpaceAccess) -> None:
     if not access.is_member and not access.is_moderator:
-        raise HubError("not_member", _("Join the space first."), status=403)
+        raise HubError(ErrorCode.NOT_MEMBER, _("Join the space first."))

@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import user_named
 from discussions.models import Ban, Membership, ModerationAction, Mute
-from discussions.realtime.publish import close_event, publish_on_commit
 from discussions.services.access import require_moderator, space_access_by_slug
-from discussions.services.spaces import user_named
-from hub.errors import HubError
+from discussions.streams import space_close_envelope
+from hub.errors import ErrorCode, HubError
+from realtime.publish import publish_on_commit
 
 MAX_MINUTES = 60 * 24 * 366
 
@@ -19,10 +20,10 @@ MAX_MINUTES = 60 * 24 * 366
 def _expiry(minutes: int | None, *, required: bool):
     if minutes is None:
         if required:
-            raise HubError("invalid", _("Say for how many minutes."))
+            raise HubError(ErrorCode.INVALID, _("Say for how many minutes."))
         return None
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_MINUTES:
-        raise HubError("invalid", _("minutes must be between 1 and %(max)d.") % {"max": MAX_MINUTES})
+        raise HubError(ErrorCode.INVALID, _("minutes must be between 1 and %(max)d.") % {"max": MAX_MINUTES})
     return timezone.now() + timedelta(minutes=minutes)
 
 
@@ -30,7 +31,7 @@ def _target(access, username: str) -> User:
     target = user_named(username)
     is_moderator = Membership.objects.filter(space=access.space, user=target, role=Membership.Role.MODERATOR).exists()
     if target.is_staff or is_moderator:
-        raise HubError("forbidden", _("Moderators and staff cannot be banned or muted."), status=403)
+        raise HubError(ErrorCode.FORBIDDEN, _("Moderators and staff cannot be banned or muted."))
     return target
 
 
@@ -55,7 +56,7 @@ def _lift(model, kind: str, *, slug: str, moderator: User, username: str, missin
     require_moderator(access)
     target = user_named(username)
     if not model.objects.filter(space=access.space, user=target).delete()[0]:
-        raise HubError("not_found", missing % {"name": username}, status=404)
+        raise HubError(ErrorCode.NOT_FOUND, missing % {"name": username})
     ModerationAction.objects.create(space=access.space, actor=moderator, kind=kind, target_user=target)
 
 
@@ -72,7 +73,7 @@ def ban_create(*, slug: str, moderator: User, username: str, reason: str = "", m
             minutes=minutes,
             expires_at=expires_at,
         )
-        publish_on_commit(close_event(ban.space_id, ban.user_id))
+        publish_on_commit(space_close_envelope(ban.space_id, ban.user_id))
     return ban
 
 

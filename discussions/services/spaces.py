@@ -7,13 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import user_named
 from discussions import payloads
 from discussions.models import Ban, Invitation, Membership, ModerationAction, Space, Topic, in_force
-from discussions.realtime.publish import CLOSE_NOT_FOUND, close_event, publish_on_commit, space_event
-from discussions.services.access import require_moderator, space_access_by_slug
-from discussions.services.messages import PostResult, message_post
+from discussions.selectors.spaces import member_count
+from discussions.services.access import MEMBER, MODERATOR, VISITOR, require_moderator, space_access_by_slug
+from discussions.services.posting import PostResult, message_post
+from discussions.streams import space_close_envelope, space_envelope, space_role_envelope
 from gcm.models import Objective, Region
-from hub.errors import HubError
+from hub.errors import ErrorCode, HubError
+from realtime.codes import CloseCode
+from realtime.publish import publish_on_commit
 
 EDITABLE_FIELDS = (
     "name", "description", "visibility", "locked", "opens_at", "closes_at", "audience", "languages",
@@ -21,33 +25,22 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
-def user_named(username: str) -> User:
-    user = User.objects.filter(username__iexact=username, is_active=True).first()
-    if user is None:
-        raise HubError("not_found", _("No user %(name)s.") % {"name": username}, status=404)
-    return user
-
-
-def member_count(space: Space) -> int:
-    return Membership.objects.filter(space=space).count()
-
-
 def publish_space_updated(space: Space) -> None:
     frame = payloads.space_updated_frame(space, member_count=member_count(space))
-    publish_on_commit(space_event(space.pk, frame))
+    publish_on_commit(space_envelope(space.pk, frame))
 
 
 def space_create(
     *, creator: User, slug: str, name: str, objective: str | None = None, region: str | None = None, **fields: Any
 ) -> Space:
     if not creator.is_staff:
-        raise HubError("forbidden", _("Only staff create spaces."), status=403)
+        raise HubError(ErrorCode.FORBIDDEN, _("Only staff create spaces."))
     objective_row = Objective.objects.filter(key=objective).first() if objective else None
     if objective and objective_row is None:
-        raise HubError("invalid", _("No objective %(key)s.") % {"key": objective})
+        raise HubError(ErrorCode.INVALID, _("No objective %(key)s.") % {"key": objective})
     region_row = Region.objects.filter(slug=region).first() if region else None
     if region and region_row is None:
-        raise HubError("invalid", _("No region %(slug)s.") % {"slug": region})
+        raise HubError(ErrorCode.INVALID, _("No region %(slug)s.") % {"slug": region})
     try:
         with transaction.atomic():
             space = Space.objects.create(
@@ -55,7 +48,7 @@ def space_create(
             )
             Membership.objects.create(space=space, user=creator, role=Membership.Role.MODERATOR)
     except IntegrityError as error:
-        raise HubError("conflict", _("A space with that slug already exists."), status=409) from error
+        raise HubError(ErrorCode.CONFLICT, _("A space with that slug already exists.")) from error
     return space
 
 
@@ -100,20 +93,22 @@ def space_join(*, slug: str, user: User) -> Membership:
     with transaction.atomic():
         space = Space.objects.select_for_update(of=("self",)).order_by().filter(slug=slug).first()
         if space is None:
-            raise HubError("not_found", _("No such space."), status=404)
+            raise HubError(ErrorCode.NOT_FOUND, _("No such space."))
         if Ban.objects.filter(in_force(timezone.now()), space=space, user=user).exists():
-            raise HubError("forbidden", _("You are banned from this space."), status=403)
+            raise HubError(ErrorCode.FORBIDDEN, _("You are banned from this space."))
         existing = Membership.objects.filter(space=space, user=user).first()
         if existing is not None:
             return existing
         if space.is_private and not user.is_staff:
             invitation = Invitation.objects.filter(space=space, user=user).first()
             if invitation is None:
-                raise HubError("forbidden", _("This space is by invitation only."), status=403)
+                raise HubError(ErrorCode.FORBIDDEN, _("This space is by invitation only."))
             invitation.accepted_at = timezone.now()
             invitation.save(update_fields=["accepted_at"])
         membership = Membership.objects.create(space=space, user=user)
-        publish_on_commit(space_event(space.pk, payloads.member_frame(user.username, joined=True)))
+        publish_on_commit(space_envelope(space.pk, payloads.member_frame(user.username, joined=True)))
+        if not user.is_staff:  # staff moderate everywhere already
+            publish_on_commit(space_role_envelope(space.pk, user.pk, MEMBER))
     return membership
 
 
@@ -122,11 +117,15 @@ def space_leave(*, slug: str, user: User) -> None:
     with transaction.atomic():
         deleted, _rows = Membership.objects.filter(space__slug=slug, user=user).delete()
         if not deleted:
-            raise HubError("not_member", _("You are not a member of this space."), status=403)
+            raise HubError(ErrorCode.NOT_MEMBER, _("You are not a member of this space."))
         space_id, visibility = Space.objects.filter(slug=slug).values_list("pk", "visibility").get()
-        publish_on_commit(space_event(space_id, payloads.member_frame(user.username, joined=False)))
-        if visibility == Space.Visibility.PRIVATE and not user.is_staff:
-            publish_on_commit(close_event(space_id, user.pk, code=CLOSE_NOT_FOUND))
+        publish_on_commit(space_envelope(space_id, payloads.member_frame(user.username, joined=False)))
+        if user.is_staff:
+            return
+        if visibility == Space.Visibility.PRIVATE:
+            publish_on_commit(space_close_envelope(space_id, user.pk, CloseCode.NOT_FOUND))
+        else:
+            publish_on_commit(space_role_envelope(space_id, user.pk, VISITOR))
 
 
 def invitation_create(*, slug: str, moderator: User, username: str) -> Invitation:
@@ -146,7 +145,7 @@ def invitation_create(*, slug: str, moderator: User, username: str) -> Invitatio
 
 def moderator_set(*, slug: str, staff: User, username: str, moderator: bool) -> None:
     if not staff.is_staff:
-        raise HubError("forbidden", _("Only staff appoint moderators."), status=403)
+        raise HubError(ErrorCode.FORBIDDEN, _("Only staff appoint moderators."))
     with transaction.atomic():
         access = space_access_by_slug(slug=slug, user=staff)
         target = user_named(username)
@@ -159,9 +158,13 @@ def moderator_set(*, slug: str, staff: User, username: str, moderator: bool) -> 
                 role=Membership.Role.MEMBER
             )
             if not updated:
-                raise HubError("not_found", _("%(name)s is not a moderator here.") % {"name": username}, status=404)
+                raise HubError(ErrorCode.NOT_FOUND, _("%(name)s is not a moderator here.") % {"name": username})
         kind = ModerationAction.Kind.ADD_MODERATOR if moderator else ModerationAction.Kind.REMOVE_MODERATOR
         ModerationAction.objects.create(space=access.space, actor=staff, kind=kind, target_user=target)
+        if not target.is_staff:  # staff keep moderating every space
+            # A demoted moderator's sockets stop receiving moderator-only frames at once.
+            role = MODERATOR if moderator else MEMBER
+            publish_on_commit(space_role_envelope(access.space.pk, target.pk, role))
 
 
 def question_pose(*, slug: str, moderator: User, title: str, body: str) -> PostResult:
@@ -174,7 +177,7 @@ def question_pose(*, slug: str, moderator: User, title: str, body: str) -> PostR
         )
         if not created:
             if topic.is_question:
-                raise HubError("conflict", _("That question has already been posed."), status=409)
+                raise HubError(ErrorCode.CONFLICT, _("That question has already been posed."))
             topic.is_question, topic.body = True, body
             topic.save(update_fields=["is_question", "body"])
         ModerationAction.objects.create(

@@ -1,5 +1,3 @@
-import asyncio
-
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
@@ -72,11 +70,8 @@ async def receive_until(communicator: WebsocketCommunicator, frame_type: str, *,
 async def fanout_cleanup():
     """Stops this test's fan-out (its event loop ends with the test)."""
     yield
-    from discussions.realtime.fanout import _fanouts, current_fanout
+    from realtime.fanout import fanout_shutdown
 
-    fanout = current_fanout()
-    if fanout is not None:
-        await fanout.shutdown()
-        _fanouts.pop(asyncio.get_running_loop(), None)
+    await fanout_shutdown()
     # channels_redis keeps asyncio locks bound to the loop that first received; each test has its own.
     channel_layers.backends.clear()

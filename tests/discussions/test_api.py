@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from discussions.models import Ban, Invitation, Membership, Message, ModerationAction, Mute, Report, Space
-from discussions.services.messages import message_post
+from discussions.services.posting import message_post
 from tests.discussions.conftest import member_of
 from tests.factories import UserFactory
 

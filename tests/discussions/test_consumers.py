@@ -8,10 +8,10 @@ from channels.db import database_sync_to_async as db
 from django.utils import timezone
 
 from discussions.models import Ban, Membership, Message, Space
-from discussions.realtime.fanout import current_fanout
-from discussions.services.messages import message_post
 from discussions.services.moderation import ban_create
+from discussions.services.posting import message_post
 from discussions.services.spaces import space_leave
+from realtime.fanout import current_fanout
 from tests.discussions.conftest import closed_with, connect, member_of, receive_until
 from tests.factories import UserFactory
 
@@ -70,7 +70,7 @@ class TestHandshake:
         await first.disconnect()
 
     async def test_arrivals_are_not_announced_one_by_one_in_a_crowd(self, space, settings):
-        settings.DISCUSSION_PRESENCE_BROADCAST_LIMIT = 1
+        settings.REALTIME_PRESENCE_BROADCAST_LIMIT = 1
         first, second = await db(member_of)(space), await db(member_of)(space)
         a = await connect(first, space.slug)
         b = await connect(second, space.slug)
@@ -144,8 +144,14 @@ class TestSending:
                       '{"type": "message.send", "body": "", "client_id": "e1"}',
                       '{"type": "message.send", "body": "nul \\u0000 inside", "client_id": "e2"}',
                       '{"type": "message.edit", "seq": "one", "body": "x"}',
+                      '{"type": "message.send", "body": null, "client_id": "e3"}',
+                      '{"type": "message.send", "body": ["a"], "client_id": "e4"}',
+                      '{"type": "message.send", "body": "x", "client_id": "e5", "reply_to": true}',
+                      '{"type": "message.send", "body": "x", "client_id": "e6", "topic": 7}',
+                      '{"type": "reaction.add", "seq": 1, "emoji": null}',
+                      '{"type": "read", "seq": -1}',
                       '{"type": "reaction.add", "seq": 99, "emoji": "+1"}']  # fmt: skip
-        expected = ["invalid_frame"] * 9 + ["not_found"]
+        expected = ["invalid_frame"] * 15 + ["not_found"]
         for frame, code in zip(bad_frames, expected, strict=True):
             await socket.send_to(text_data=frame)
             assert (await receive_until(socket, "error"))["code"] == code, frame

@@ -5,8 +5,10 @@ import asyncio
 import orjson
 import pytest
 
-from discussions.realtime.fanout import CLOSE_RESYNC, SpaceFeed, Subscriber
-from discussions.realtime.wire import Outgoing, text_frame
+from realtime.codes import CloseCode
+from realtime.feed import StreamFeed
+from realtime.subscriber import Subscriber
+from realtime.wire import Outgoing, text_frame
 
 
 class FakeSocket:
@@ -30,7 +32,12 @@ def subscriber(socket: FakeSocket, *, queue_max: int = 1000, user_id: int = 1, r
 
 
 def new_message(seq: int) -> dict:
-    return {"type": "space.event", "space": 1, "seq": seq, "text": orjson.dumps({"seq": seq}).decode()}
+    return {
+        "type": "realtime.event",
+        "stream": "discussions.space.1",
+        "seq": seq,
+        "text": orjson.dumps({"seq": seq}).decode(),
+    }
 
 
 def seqs(socket: FakeSocket) -> list[int]:
@@ -47,7 +54,7 @@ async def no_fetch(space_id, first, last):
 
 
 async def test_events_out_of_order_are_emitted_in_seq_order():
-    feed = SpaceFeed(1, no_fetch, gap_wait=1)
+    feed = StreamFeed(1, no_fetch, gap_wait=1)
     socket = FakeSocket()
     sub = subscriber(socket)
     sub.finish_replay(0)
@@ -66,7 +73,7 @@ async def test_a_missing_seq_is_read_from_the_database():
         fetched.append((first, last))
         return [(seq, new_message(seq)["text"]) for seq in range(first, last + 1)]
 
-    feed = SpaceFeed(1, fetch, gap_wait=0.01)
+    feed = StreamFeed(1, fetch, gap_wait=0.01)
     socket = FakeSocket()
     sub = subscriber(socket)
     sub.finish_replay(0)
@@ -81,7 +88,7 @@ async def test_a_missing_seq_is_read_from_the_database():
 
 
 async def test_events_before_initialization_wait_and_old_ones_are_dropped():
-    feed = SpaceFeed(1, no_fetch, gap_wait=1)
+    feed = StreamFeed(1, no_fetch, gap_wait=1)
     socket = FakeSocket()
     sub = subscriber(socket)
     sub.finish_replay(5)
@@ -94,7 +101,7 @@ async def test_events_before_initialization_wait_and_old_ones_are_dropped():
 
 
 async def test_a_socket_that_cannot_keep_up_is_closed_to_resync_and_others_are_unaffected():
-    feed = SpaceFeed(1, no_fetch, gap_wait=1)
+    feed = StreamFeed(1, no_fetch, gap_wait=1)
     stuck, healthy = FakeSocket(stuck=True), FakeSocket()
     slow_sub, fast_sub = subscriber(stuck, queue_max=10, user_id=1), subscriber(healthy, user_id=2)
     for sub in (slow_sub, fast_sub):
@@ -104,7 +111,7 @@ async def test_a_socket_that_cannot_keep_up_is_closed_to_resync_and_others_are_u
     for seq in range(1, 101):
         feed.on_event(new_message(seq))
         await settle()
-    assert stuck.closed_with == CLOSE_RESYNC
+    assert stuck.closed_with == CloseCode.RESYNC
     assert len(slow_sub._queue) <= 10
     assert seqs(healthy) == list(range(1, 101))
 
@@ -123,14 +130,22 @@ async def test_resuming_socket_gets_no_duplicates_from_the_live_feed():
 
 @pytest.mark.parametrize("roles", [["moderator"]])
 async def test_role_limited_events_reach_only_those_roles(roles):
-    feed = SpaceFeed(1, no_fetch, gap_wait=1)
+    feed = StreamFeed(1, no_fetch, gap_wait=1)
     member_socket, moderator_socket = FakeSocket(), FakeSocket()
     for socket, role, user_id in ((member_socket, "member", 1), (moderator_socket, "moderator", 2)):
         sub = subscriber(socket, role=role, user_id=user_id)
         sub.finish_replay(0)
         feed.subscribers.add(sub)
     feed.initialize(0)
-    feed.on_event({"type": "space.event", "space": 1, "seq": None, "text": '{"type":"report.new"}', "roles": roles})
+    feed.on_event(
+        {
+            "type": "realtime.event",
+            "stream": "discussions.space.1",
+            "seq": None,
+            "text": '{"type":"report.new"}',
+            "roles": roles,
+        }
+    )
     await settle()
     assert member_socket.sent == []
     assert moderator_socket.sent == ['{"type":"report.new"}']
@@ -182,7 +197,7 @@ def frames_of(*seqs: int) -> bytes:
 
 
 async def test_a_quiet_feed_writes_each_event_at_once():
-    feed = SpaceFeed(1, no_fetch, gap_wait=1, batch_window=0.05)
+    feed = StreamFeed(1, no_fetch, gap_wait=1, batch_window=0.05)
     sub, writer = raw_subscriber()
     feed.subscribers.add(sub)
     feed.initialize(0)
@@ -191,7 +206,7 @@ async def test_a_quiet_feed_writes_each_event_at_once():
 
 
 async def test_events_within_the_window_share_one_write_per_socket():
-    feed = SpaceFeed(1, no_fetch, gap_wait=1, batch_window=0.02)
+    feed = StreamFeed(1, no_fetch, gap_wait=1, batch_window=0.02)
     subs = [raw_subscriber(user_id) for user_id in (1, 2)]
     for sub, _writer in subs:
         feed.subscribers.add(sub)
@@ -205,14 +220,26 @@ async def test_events_within_the_window_share_one_write_per_socket():
 
 
 async def test_a_batch_respects_exclusions_and_roles_per_socket():
-    feed = SpaceFeed(1, no_fetch, gap_wait=1, batch_window=0.02)
+    feed = StreamFeed(1, no_fetch, gap_wait=1, batch_window=0.02)
     member, member_writer = raw_subscriber(1, "member")
     moderator, moderator_writer = raw_subscriber(2, "moderator")
     feed.subscribers.update({member, moderator})
     feed.initialize(0)
     feed.on_event(new_message(1))  # flushed at once
-    typing = {"type": "space.event", "space": 1, "seq": None, "text": '{"type":"typing"}', "exclude": 1}
-    report = {"type": "space.event", "space": 1, "seq": None, "text": '{"type":"report.new"}', "roles": ["moderator"]}
+    typing = {
+        "type": "realtime.event",
+        "stream": "discussions.space.1",
+        "seq": None,
+        "text": '{"type":"typing"}',
+        "exclude": 1,
+    }
+    report = {
+        "type": "realtime.event",
+        "stream": "discussions.space.1",
+        "seq": None,
+        "text": '{"type":"report.new"}',
+        "roles": ["moderator"],
+    }
     for event in (new_message(2), typing, report, new_message(3)):
         feed.on_event(event)
     await asyncio.sleep(0.05)
@@ -223,7 +250,7 @@ async def test_a_batch_respects_exclusions_and_roles_per_socket():
 
 
 async def test_a_resuming_socket_gets_a_batch_without_what_it_replayed():
-    feed = SpaceFeed(1, no_fetch, gap_wait=1, batch_window=0.02)
+    feed = StreamFeed(1, no_fetch, gap_wait=1, batch_window=0.02)
     live, live_writer = raw_subscriber(1)
     resumed, resumed_writer = raw_subscriber(2)
     resumed.finish_replay(2)  # it read seqs 1-2 from the database while they were also live

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from discussions.models import Membership
-from discussions.services.messages import message_post
+from discussions.services.posting import message_post
 from tests.discussions.conftest import member_of
 from tests.factories import UserFactory
 

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from discussions.models import Ban, Membership, Message, Mute
-from discussions.realtime.post_queue import SpacePostQueue
-from discussions.services.messages import PostRequest, PostResult, message_post, message_post_many
+from discussions.services.posting import PostRequest, PostResult, message_post, message_post_many
 from hub.errors import HubError
+from realtime.write_batches import StreamWriteBatcher
 from tests.discussions.conftest import member_of
 from tests.factories import UserFactory
 
@@ -106,23 +106,23 @@ class TestMessagePostMany:
         assert codes(message_post_many(slug=private_space.slug, requests=requests)) == ["not_found", "ok"]
 
 
-class TestSpacePostQueue:
+class TestStreamWriteBatcher:
     async def test_posts_arriving_during_a_write_go_together_in_the_next(self):
         batches: list[list[str]] = []
         release = asyncio.Event()
 
-        async def write(*, slug, requests):
+        async def write(requests):
             batches.append([request.body for request in requests])
             if len(batches) == 1:
                 await release.wait()  # the first write is slow; the others queue meanwhile
             return [PostResult(message=Message(body=request.body), created=True) for request in requests]
 
-        queue = SpacePostQueue("space", write, batch_max=100)
-        posts = [asyncio.ensure_future(queue.post(PostRequest(author=None, body="m0")))]
+        queue = StreamWriteBatcher(write, batch_max=100)
+        posts = [asyncio.ensure_future(queue.submit(PostRequest(author=None, body="m0")))]
         while not batches:
             await asyncio.sleep(0)  # until the first write is under way
         posts += [
-            asyncio.ensure_future(queue.post(PostRequest(author=None, body=f"m{index}"))) for index in range(1, 6)
+            asyncio.ensure_future(queue.submit(PostRequest(author=None, body=f"m{index}"))) for index in range(1, 6)
         ]
         await asyncio.sleep(0)
         release.set()
@@ -133,16 +133,16 @@ class TestSpacePostQueue:
     async def test_batches_are_capped_and_each_post_gets_its_own_outcome(self):
         sizes: list[int] = []
 
-        async def write(*, slug, requests):
+        async def write(requests):
             sizes.append(len(requests))
             await asyncio.sleep(0.01)
             return [HubError("muted", "no") if request.body == "bad" else PostResult(Message(body=request.body), True)
                     for request in requests]  # fmt: skip
 
-        queue = SpacePostQueue("space", write, batch_max=3)
+        queue = StreamWriteBatcher(write, batch_max=3)
         bodies = ["a", "bad", "c", "d", "bad", "f", "g"]
         outcomes = await asyncio.gather(
-            *(queue.post(PostRequest(author=None, body=body)) for body in bodies), return_exceptions=True
+            *(queue.submit(PostRequest(author=None, body=body)) for body in bodies), return_exceptions=True
         )
         assert [getattr(outcome, "code", None) or outcome.message.body for outcome in outcomes] == [
             "a", "muted", "c", "d", "muted", "f", "g",
@@ -153,14 +153,14 @@ class TestSpacePostQueue:
     async def test_a_failed_write_fails_its_batch_and_the_queue_goes_on(self):
         calls = 0
 
-        async def write(*, slug, requests):
+        async def write(requests):
             nonlocal calls
             calls += 1
             if calls == 1:
                 raise ConnectionError("database away")
             return [PostResult(Message(body=request.body), True) for request in requests]
 
-        queue = SpacePostQueue("space", write, batch_max=100)
+        queue = StreamWriteBatcher(write, batch_max=100)
         with pytest.raises(ConnectionError):
-            await queue.post(PostRequest(author=None, body="lost"))
-        assert (await queue.post(PostRequest(author=None, body="kept"))).message.body == "kept"
+            await queue.submit(PostRequest(author=None, body="lost"))
+        assert (await queue.submit(PostRequest(author=None, body="kept"))).message.body == "kept"

@@ -4,7 +4,7 @@ import time
 import pytest
 import redis
 
-from discussions.realtime.presence import MemoryPresence, RedisPresence
+from realtime.presence import MemoryPresence, RedisPresence
 
 
 async def test_memory_presence_counts_sockets_per_user():

@@ -85,7 +85,7 @@ def test_redis_restart_loses_nothing(tmp_path, space):
 
 
 def test_a_killed_server_s_clients_resume_elsewhere_and_its_presence_expires(tmp_path, space):
-    env = services_env(DISCUSSION_PRESENCE_TTL_SECONDS="2")
+    env = services_env(REALTIME_PRESENCE_TTL_SECONDS="2")
     (doomed, port_a), (survivor, port_b) = (start_uvicorn(env, tmp_path / f"server-{i}.log") for i in range(2))
     alice, bob = member(space), member(space)
     try:

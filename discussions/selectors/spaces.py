@@ -1,10 +1,23 @@
-"""Reads for discussion spaces. Querysets come with what their callers serialize already joined."""
+"""Reads of spaces, messages, topics, members and moderation. Querysets come with what their callers
+serialize already joined."""
 
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from discussions.models import Ban, Membership, Message, ModerationAction, Report, Space, Topic, in_force
+from discussions.models import (
+    Ban,
+    Membership,
+    Message,
+    MessageRevision,
+    ModerationAction,
+    Report,
+    Space,
+    Topic,
+    in_force,
+)
+from hub.errors import ErrorCode, HubError
 
 HISTORY_LIMIT_MAX = 200
 HISTORY_LIMIT_DEFAULT = 50
@@ -79,3 +92,33 @@ def open_reports(space: Space) -> QuerySet[Report]:
 
 def moderation_log(space: Space) -> QuerySet[ModerationAction]:
     return ModerationAction.objects.filter(space=space).select_related("actor", "target_user")
+
+
+def message_id_by_seq(*, slug: str, seq: int) -> int:
+    """The id of the message with ``seq`` in the space ``slug``; 404 if there is none."""
+    message_id = Message.objects.filter(space__slug=slug, seq=seq).values_list("pk", flat=True).first()
+    if message_id is None:
+        raise HubError(ErrorCode.NOT_FOUND, _("No such message."))
+    return message_id
+
+
+def message_revisions(*, message_id: int, user) -> list[MessageRevision]:
+    """Earlier bodies of an edited or deleted message, for the space's moderators (403 otherwise;
+    404 if the caller may not see the space)."""
+    from discussions.services.access import require_moderator, space_access
+
+    message = Message.objects.select_related("space").filter(pk=message_id).first()
+    if message is None:
+        raise HubError(ErrorCode.NOT_FOUND, _("No such message."))
+    try:
+        access = space_access(space=message.space, user=user)
+    except HubError as error:
+        if error.status == 404:
+            raise HubError(ErrorCode.NOT_FOUND, _("No such message.")) from error
+        raise
+    require_moderator(access)
+    return list(message.revisions.select_related("replaced_by").order_by("replaced_at", "pk"))
+
+
+def member_count(space: Space) -> int:
+    return Membership.objects.filter(space=space).count()

@@ -1,0 +1,10 @@
+"""WebSocket close codes of every Hub socket, defined once (the contract: PROTOCOL.md)."""
+
+from enum import IntEnum
+
+
+class CloseCode(IntEnum):
+    RESYNC = 4008  # the socket fell too far behind; reconnect with ?after=<last seq seen>
+    UNAUTHENTICATED = 4401  # no credentials, or they were revoked
+    FORBIDDEN = 4403  # e.g. banned
+    NOT_FOUND = 4404  # no such stream, or one the user may not know exists

@@ -1,0 +1,285 @@
+"""Each server process's fan-out of stream events to the sockets it holds.
+
+A process subscribes to a stream's group once, with one channel of its own, however many of its
+sockets follow that stream; each envelope arrives once per process, already encoded, and is
+handed as the same bytes to every local socket (``feed``, ``subscriber``, ``wire``). No database
+work happens per recipient.
+
+The layer is at-most-once and Redis may restart: after a failed receive the process subscribes
+anew and catches every feed up from the database; and every ``REALTIME_ACCESS_RECHECK_SECONDS``
+(and after an outage) it re-checks, through each stream kind's ``check_readers`` and the
+registered credential checks, that its sockets' users may still read their streams, in case a
+close or role envelope was lost.
+"""
+
+import asyncio
+import logging
+import weakref
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from hub.db import database_sync_to_async
+from realtime.codes import CloseCode
+from realtime.credentials import revoked_credentials
+from realtime.envelopes import ENVELOPE_TYPE, Envelope
+from realtime.feed import StreamFeed
+from realtime.presence import PresenceStore, announce_presence_change, presence_heartbeat_seconds, presence_store
+from realtime.publish import apublish
+from realtime.streams import CONTROL_GROUP, StreamKind, parse_stream_group, stream_kind
+from realtime.subscriber import Subscriber
+
+logger = logging.getLogger(__name__)
+
+GROUP_REFRESH_SECONDS = 3600  # channels_redis forgets group members after a day
+RECOVERY_RETRY_SECONDS = 1
+
+
+class _KindReads:
+    """A stream kind's reads, run on the database thread."""
+
+    def __init__(self, kind: StreamKind) -> None:
+        self.kind = kind
+        self.last_seq: Callable[[int], Awaitable[int]] = database_sync_to_async(kind.last_seq)
+        self.read_missing: Callable[[int, int, int], Awaitable[list[tuple[int, str]]]] = database_sync_to_async(
+            kind.read_missing
+        )
+        self.check_readers = database_sync_to_async(kind.check_readers) if kind.check_readers else None
+
+
+class ProcessFanout:
+    """The fan-out of one event loop (one server process, or one test)."""
+
+    def __init__(self) -> None:
+        self.layer: Any = get_channel_layer()
+        self.presence: PresenceStore = presence_store()
+        self.feeds: dict[str, StreamFeed] = {}  # by layer group
+        # Held while a stream's group subscription changes, so that adding and dropping a feed
+        # never interleave (the process channel is shared by all its feeds).
+        self._stream_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._reads: dict[str, _KindReads] = {}
+        self._gap_wait = settings.REALTIME_GAP_WAIT_SECONDS
+        self._batch_window = settings.REALTIME_FANOUT_BATCH_SECONDS
+        self._channel: str | None = None
+        self._start_lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task] = []
+        self._stopping = False
+
+    def _reads_of(self, group: str) -> _KindReads:
+        kind_name, _stream_id = parse_stream_group(group)
+        reads = self._reads.get(kind_name)
+        if reads is None:
+            reads = self._reads[kind_name] = _KindReads(stream_kind(kind_name))
+        return reads
+
+    async def _ensure_started(self) -> str:
+        async with self._start_lock:
+            if self._channel is None:
+                self._channel = await self.layer.new_channel(prefix="hubproc")
+                await self.layer.group_add(CONTROL_GROUP, self._channel)
+                loop = asyncio.get_running_loop()
+                self._tasks = [loop.create_task(self._read_loop()), loop.create_task(self._heartbeat_loop())]
+        return self._channel
+
+    async def attach(self, group: str, subscriber: Subscriber) -> None:
+        """Add a socket to its stream's feed; subscribes this process to the stream on first use."""
+        channel = await self._ensure_started()
+        reads = self._reads_of(group)
+        async with self._stream_locks[group]:
+            feed = self.feeds.get(group)
+            if feed is None:
+                _kind, stream_id = parse_stream_group(group)
+                feed = self.feeds[group] = StreamFeed(stream_id, reads.read_missing, self._gap_wait, self._batch_window)
+                feed.subscribers.add(subscriber)
+                await self.layer.group_add(group, channel)
+                feed.initialize(await reads.last_seq(stream_id))
+            else:
+                feed.subscribers.add(subscriber)
+        if reads.kind.presence:
+            await self._presence_change(group, subscriber, online=True)
+
+    async def detach(self, group: str, subscriber: Subscriber) -> None:
+        subscriber.stop()
+        feed = self.feeds.get(group)
+        if feed is None or subscriber not in feed.subscribers:
+            return
+        feed.subscribers.discard(subscriber)
+        still_here = any(other.user_id == subscriber.user_id for other in feed.subscribers)
+        if not still_here and self._reads_of(group).kind.presence:
+            await self._presence_change(group, subscriber, online=False)
+
+    async def _presence_change(self, group: str, subscriber: Subscriber, *, online: bool) -> None:
+        envelope = await announce_presence_change(
+            self.presence, group, user_id=subscriber.user_id, username=subscriber.username, online=online
+        )
+        if envelope is not None:
+            await apublish(envelope)
+
+    async def typing_allowed(self, group: str, user_id: int) -> bool:
+        try:
+            return await self.presence.typing_allowed(group, user_id)
+        except Exception:
+            logger.warning("presence unavailable", exc_info=True)
+            return False
+
+    async def online(self, group: str) -> list[str]:
+        try:
+            return await self.presence.online(group)
+        except Exception:
+            logger.warning("presence unavailable", exc_info=True)
+            return []
+
+    def _on_envelope(self, envelope: Envelope) -> None:
+        if envelope["stream"] == CONTROL_GROUP:
+            credential = envelope.get("close_credential")
+            if credential is not None:
+                self._close_credentials({credential}, envelope["code"])
+            return
+        feed = self.feeds.get(envelope["stream"])
+        if feed is not None:
+            feed.on_event(envelope)
+
+    def _close_credentials(self, credentials: set[str], code: int) -> None:
+        for feed in self.feeds.values():
+            for subscriber in [s for s in feed.subscribers if s.credential in credentials]:
+                logger.info("closing a socket whose credential was revoked", extra={"user_id": subscriber.user_id})
+                subscriber.close(code)
+
+    async def _read_loop(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self._channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                if self._stopping:
+                    return  # redis-py can turn a cancellation into its own TimeoutError
+                # Redis away: writes still commit and HTTP keeps serving. Once Redis answers
+                # again, subscribe anew (a restarted Redis has forgotten its groups) and emit from
+                # the database whatever was committed meanwhile.
+                logger.warning("channel layer receive failed; recovering", exc_info=True)
+                await self._recover()
+                continue
+            if message.get("type") == ENVELOPE_TYPE:
+                self._on_envelope(message)
+
+    async def _recover(self) -> None:
+        while not self._stopping:
+            await asyncio.sleep(RECOVERY_RETRY_SECONDS)
+            try:
+                await self.layer.group_add(CONTROL_GROUP, self._channel)
+                for group in list(self.feeds):
+                    async with self._stream_locks[group]:
+                        await self.layer.group_add(group, self._channel)
+                for group, feed in list(self.feeds.items()):
+                    await feed.catch_up(await self._reads_of(group).last_seq(feed.stream_id))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("channel layer still unavailable", exc_info=True)
+                continue
+            logger.info("channel layer recovered", extra={"streams": len(self.feeds)})
+            await self.recheck_access()  # bans and departures during the outage sent no event here
+            return
+
+    async def recheck_access(self) -> None:
+        """Close the sockets of users who may no longer read their stream, and apply role changes
+        (a ban, departure, demotion or revoked token whose envelope the layer lost)."""
+        for group, feed in list(self.feeds.items()):
+            check_readers = self._reads_of(group).check_readers
+            user_ids = sorted({subscriber.user_id for subscriber in feed.subscribers})
+            if check_readers is None or not user_ids:
+                continue
+            try:
+                check = await check_readers(feed.stream_id, user_ids)
+            except Exception:
+                logger.warning("could not re-check access", exc_info=True, extra={"stream": group})
+                continue
+            for subscriber in list(feed.subscribers):
+                if subscriber.user_id in check.closed:
+                    logger.info("closing a socket whose access was revoked", extra={"user_id": subscriber.user_id})
+                    subscriber.close(check.closed[subscriber.user_id])
+                elif subscriber.user_id in check.roles:
+                    subscriber.role = check.roles[subscriber.user_id]
+        credentials = {s.credential for feed in self.feeds.values() for s in feed.subscribers if s.credential}
+        if credentials:
+            try:
+                revoked = await database_sync_to_async(revoked_credentials)(credentials)
+            except Exception:
+                logger.warning("could not re-check credentials", exc_info=True)
+                return
+            self._close_credentials(revoked, CloseCode.UNAUTHENTICATED)
+
+    async def _heartbeat_loop(self) -> None:
+        since_group_refresh = since_access_check = 0.0
+        while True:
+            heartbeat = presence_heartbeat_seconds()
+            await asyncio.sleep(heartbeat)
+            since_group_refresh += heartbeat
+            since_access_check += heartbeat
+            try:
+                if since_access_check >= settings.REALTIME_ACCESS_RECHECK_SECONDS:
+                    since_access_check = 0.0
+                    await self.recheck_access()
+                await self._drop_empty_feeds()
+                await self.presence.refresh(
+                    {
+                        (group, subscriber.username)
+                        for group, feed in self.feeds.items()
+                        if self._reads_of(group).kind.presence
+                        for subscriber in feed.subscribers
+                    }
+                )
+                if since_group_refresh >= GROUP_REFRESH_SECONDS:
+                    since_group_refresh = 0.0
+                    await self.layer.group_add(CONTROL_GROUP, self._channel)
+                    for group in list(self.feeds):
+                        await self.layer.group_add(group, self._channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("fan-out heartbeat failed")
+
+    async def _drop_empty_feeds(self) -> None:
+        for group in list(self.feeds):
+            async with self._stream_locks[group]:
+                feed = self.feeds.get(group)
+                if feed is None or feed.subscribers:
+                    continue
+                del self.feeds[group]
+                await self.layer.group_discard(group, self._channel)
+
+    async def shutdown(self) -> None:
+        self._stopping = True
+        for task in self._tasks:
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)
+        await self.presence.close()
+
+
+_fanouts: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ProcessFanout]" = weakref.WeakKeyDictionary()
+
+
+def current_fanout() -> ProcessFanout | None:
+    """This event loop's fan-out, if it has one."""
+    return _fanouts.get(asyncio.get_running_loop())
+
+
+def process_fanout() -> ProcessFanout:
+    """This event loop's fan-out, made on first use."""
+    loop = asyncio.get_running_loop()
+    fanout = _fanouts.get(loop)
+    if fanout is None:
+        fanout = _fanouts[loop] = ProcessFanout()
+    return fanout
+
+
+async def fanout_shutdown() -> None:
+    """Stop this event loop's fan-out (tests, whose loops end with them)."""
+    fanout = _fanouts.pop(asyncio.get_running_loop(), None)
+    if fanout is not None:
+        await fanout.shutdown()
