@@ -16,6 +16,7 @@ from accounts.serializers import (
     TokenSerializer,
 )
 from hub.errors import HubError
+from hub.openapi import api_errors
 
 
 class RegisterThrottle(SimpleRateThrottle):
@@ -34,7 +35,7 @@ class RegisterView(APIView):
     permission_classes = [permissions.AllowAny]
     throttle_classes = [RegisterThrottle]
 
-    @extend_schema(request=RegisterSerializer, responses={201: RegisteredUserSerializer})
+    @extend_schema(operation_id="auth_register", request=RegisterSerializer, responses={201: RegisteredUserSerializer})
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -46,7 +47,8 @@ class TokenView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    @extend_schema(operation_id="auth_token_create", request=TokenRequestSerializer, responses={200: TokenSerializer})
+    @api_errors(429)  # the login throttle (accounts.login_throttle), counted per username
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -59,11 +61,11 @@ class TokenView(APIView):
 class MeView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=MeSerializer)
+    @extend_schema(operation_id="me_retrieve", responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
 
-    @extend_schema(request=MeSerializer, responses=MeSerializer)
+    @extend_schema(operation_id="me_update", request=MeSerializer, responses=MeSerializer)
     def patch(self, request: Request) -> Response:
         serializer = MeSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)

@@ -16,10 +16,22 @@ class HubUserManager(UserManager):
 class User(AbstractUser):
     """A person on the Hub. Usernames and emails are unique regardless of case."""
 
+    class Language(models.TextChoices):
+        """The six UN languages by the API's codes (ISO 639-1; Django's own code for Chinese is ``zh-hans``)."""
+
+        ARABIC = "ar", "العربية"
+        CHINESE = "zh", "中文"
+        ENGLISH = "en", "English"
+        FRENCH = "fr", "Français"
+        RUSSIAN = "ru", "Русский"
+        SPANISH = "es", "Español"
+
     objects = HubUserManager()
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     email = models.EmailField(_("email address"))
+    # Empty: not chosen, and the page's language switcher or Accept-Language decides.
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True, default="")
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -1,6 +1,7 @@
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import User
@@ -42,6 +43,7 @@ class RegisteredUserSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "display_name"]
 
 
+@extend_schema_serializer(component_name="Credentials")
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
@@ -53,10 +55,13 @@ class TokenSerializer(serializers.Serializer):
 
 class MeSerializer(serializers.ModelSerializer):
     expert_id = serializers.SerializerMethodField()
+    # One of the six UN languages by the API's codes, or "" for not chosen (then the page's
+    # language switcher or Accept-Language decides); anything else is a 400 naming the field.
+    language = serializers.ChoiceField(choices=User.Language.choices, allow_blank=True, required=False)
 
     class Meta:
         model = User
-        fields = ["id", "username", "display_name", "is_staff", "expert_id"]
+        fields = ["id", "username", "display_name", "is_staff", "expert_id", "language"]
         read_only_fields = ["id", "username", "is_staff", "expert_id"]
 
     def get_expert_id(self, user: User) -> int | None:

@@ -40,8 +40,12 @@ def token_for(user: User) -> str:
     return token.key
 
 
-def user_update_profile(*, user: User, display_name: str | None = None) -> User:
-    if display_name is not None:
-        user.display_name = display_name
-        user.save(update_fields=["display_name"])
+def user_update_profile(*, user: User, display_name: str | None = None, language: str | None = None) -> User:
+    """Changes what is given; ``language`` is one of ``User.Language`` or "" (not chosen)."""
+    changed = {"display_name": display_name, "language": language}
+    fields = [field for field, value in changed.items() if value is not None]
+    for field in fields:
+        setattr(user, field, changed[field])
+    if fields:
+        user.save(update_fields=fields)
     return user

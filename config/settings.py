@@ -204,7 +204,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: one request shape for every client, and the only one the OpenAPI document offers
+    # (the browsable API then offers its raw JSON form only); tests' APIClient sends JSON too.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_SCHEMA_CLASS": "hub.openapi.HubAutoSchema",
     "EXCEPTION_HANDLER": "hub.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
@@ -217,7 +221,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"SpaceVisibilityEnum": "discussions.models.Space.Visibility"},
+    "ENUM_NAME_OVERRIDES": {
+        "SpaceVisibilityEnum": "discussions.models.Space.Visibility",
+        "SpaceKindEnum": "discussions.models.Space.Kind",
+        "MembershipRoleEnum": "discussions.models.Membership.Role",
+        "ReportStatusEnum": "discussions.models.Report.Status",
+        "ModerationActionKindEnum": "discussions.models.ModerationAction.Kind",
+        "UserLanguageEnum": "accounts.models.User.Language",
+    },
+    # Operation ids and tags without the version prefix (``spaces_list``, not ``v1_spaces_list``).
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Request bodies get their own components without read-only fields, as client generators need.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Internationalisation ---------------------------------------------------------------------

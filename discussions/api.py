@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from discussions.schema import paginated
 from discussions.services import editing, moderation, posting, reactions, read_markers, reports, spaces
 from discussions.services.access import SpaceAccess, require_moderator, space_access_by_slug
 from discussions.streams import space_group
+from hub.openapi import api_errors
 from realtime.presence import online_usernames
 
 AUTHENTICATED = [permissions.IsAuthenticated]
@@ -45,8 +46,8 @@ def _paginated(request: Request, view: APIView, queryset: QuerySet, to_item) -> 
 
 class SpaceListView(APIView):
     @extend_schema(
-        operation_id="v1_spaces_list",
-        parameters=[OpenApiParameter("objective", str, many=True)],
+        operation_id="spaces_list",
+        parameters=[OpenApiParameter("objective", str, many=True), o.PAGE],
         responses={200: paginated(o.SpaceOut)},
     )
     def get(self, request: Request) -> Response:
@@ -58,7 +59,8 @@ class SpaceListView(APIView):
             request, self, queryset, lambda space: payloads.space_payload(space, member_count=space.member_count)
         )
 
-    @extend_schema(request=s.SpaceCreateSerializer, responses={201: o.SpaceOut})
+    @extend_schema(operation_id="space_create", request=s.SpaceCreateSerializer, responses={201: o.SpaceOut})
+    @api_errors(403, 409)
     def post(self, request: Request) -> Response:
         data = _valid(s.SpaceCreateSerializer, request.data)
         space = spaces.space_create(creator=request.user, **data)
@@ -66,11 +68,13 @@ class SpaceListView(APIView):
 
 
 class SpaceDetailView(APIView):
-    @extend_schema(responses={200: o.SpaceOut})
+    @extend_schema(operation_id="space_retrieve", responses={200: o.SpaceOut})
+    @api_errors(403)
     def get(self, request: Request, slug: str) -> Response:
         return _space_response(_access(request, slug).space)
 
-    @extend_schema(request=s.SpaceChangeSerializer, responses={200: o.SpaceOut})
+    @extend_schema(operation_id="space_update", request=s.SpaceChangeSerializer, responses={200: o.SpaceOut})
+    @api_errors(403)
     def patch(self, request: Request, slug: str) -> Response:
         access = _access(request, slug)
         require_moderator(access)
@@ -81,7 +85,8 @@ class SpaceDetailView(APIView):
 class SpaceJoinView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=None, responses={200: o.MembershipOut})
+    @extend_schema(operation_id="space_join", request=None, responses={200: o.MembershipOut})
+    @api_errors(403)
     def post(self, request: Request, slug: str) -> Response:
         membership = spaces.space_join(slug=slug, user=request.user)
         return Response({"space": slug, "role": membership.role})
@@ -90,7 +95,8 @@ class SpaceJoinView(APIView):
 class SpaceLeaveView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(operation_id="space_leave", request=None, responses={204: None})
+    @api_errors(403)
     def post(self, request: Request, slug: str) -> Response:
         spaces.space_leave(slug=slug, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -99,7 +105,10 @@ class SpaceLeaveView(APIView):
 class SpaceInvitationsView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=s.UsernameSerializer, responses={201: o.InvitationOut})
+    @extend_schema(
+        operation_id="space_invitation_create", request=s.UsernameSerializer, responses={201: o.InvitationOut}
+    )
+    @api_errors(403)
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.UsernameSerializer, request.data)
         invitation = spaces.invitation_create(slug=slug, moderator=request.user, username=data["username"])
@@ -108,7 +117,8 @@ class SpaceInvitationsView(APIView):
 
 
 class SpaceTopicsView(APIView):
-    @extend_schema(responses={200: paginated(o.TopicOut)})
+    @extend_schema(operation_id="space_topics_list", parameters=[o.PAGE], responses={200: paginated(o.TopicOut)})
+    @api_errors(403)
     def get(self, request: Request, slug: str) -> Response:
         access = _access(request, slug)
         topics = selectors.topics_with_counts(access.space).order_by("created_at", "pk")
@@ -123,7 +133,8 @@ class SpaceTopicsView(APIView):
 class SpaceQuestionsView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=s.QuestionSerializer, responses={201: o.MessageOut})
+    @extend_schema(operation_id="space_question_create", request=s.QuestionSerializer, responses={201: o.MessageOut})
+    @api_errors(403, 409, 413, 429)
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.QuestionSerializer, request.data)
         result = spaces.question_pose(slug=slug, moderator=request.user, **data)
@@ -131,7 +142,8 @@ class SpaceQuestionsView(APIView):
 
 
 class SpaceMembersView(APIView):
-    @extend_schema(responses={200: paginated(o.MemberOut)})
+    @extend_schema(operation_id="space_members_list", parameters=[o.PAGE], responses={200: paginated(o.MemberOut)})
+    @api_errors(403)
     def get(self, request: Request, slug: str) -> Response:
         access = _access(request, slug)
         online = online_usernames(space_group(access.space.pk))
@@ -146,7 +158,8 @@ class SpaceMembersView(APIView):
 class SpaceModeratorsView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=s.UsernameSerializer, responses={201: o.MembershipOut})
+    @extend_schema(operation_id="space_moderator_add", request=s.UsernameSerializer, responses={201: o.ModeratorOut})
+    @api_errors(403)
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.UsernameSerializer, request.data)
         spaces.moderator_set(slug=slug, staff=request.user, username=data["username"], moderator=True)
@@ -156,7 +169,8 @@ class SpaceModeratorsView(APIView):
 class SpaceModeratorDetailView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(responses={204: None})
+    @extend_schema(operation_id="space_moderator_remove", responses={204: None})
+    @api_errors(403)
     def delete(self, request: Request, slug: str, username: str) -> Response:
         spaces.moderator_set(slug=slug, staff=request.user, username=username, moderator=False)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -165,7 +179,8 @@ class SpaceModeratorDetailView(APIView):
 class SpaceBansView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=s.BanSerializer, responses={201: o.RestrictionOut})
+    @extend_schema(operation_id="space_ban_create", request=s.BanSerializer, responses={201: o.RestrictionOut})
+    @api_errors(403)
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.BanSerializer, request.data)
         ban = moderation.ban_create(slug=slug, moderator=request.user, **data)
@@ -175,7 +190,8 @@ class SpaceBansView(APIView):
 class SpaceBanDetailView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(responses={204: None})
+    @extend_schema(operation_id="space_ban_remove", responses={204: None})
+    @api_errors(403)
     def delete(self, request: Request, slug: str, username: str) -> Response:
         moderation.ban_remove(slug=slug, moderator=request.user, username=username)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -184,7 +200,8 @@ class SpaceBanDetailView(APIView):
 class SpaceMutesView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=s.MuteSerializer, responses={201: o.RestrictionOut})
+    @extend_schema(operation_id="space_mute_create", request=s.MuteSerializer, responses={201: o.RestrictionOut})
+    @api_errors(403)
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.MuteSerializer, request.data)
         mute = moderation.mute_create(slug=slug, moderator=request.user, **data)
@@ -194,7 +211,8 @@ class SpaceMutesView(APIView):
 class SpaceMuteDetailView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(responses={204: None})
+    @extend_schema(operation_id="space_mute_remove", responses={204: None})
+    @api_errors(403)
     def delete(self, request: Request, slug: str, username: str) -> Response:
         moderation.mute_remove(slug=slug, moderator=request.user, username=username)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -203,7 +221,8 @@ class SpaceMuteDetailView(APIView):
 class SpaceReportsView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(responses={200: paginated(o.ReportOut)})
+    @extend_schema(operation_id="space_reports_list", parameters=[o.PAGE], responses={200: paginated(o.ReportOut)})
+    @api_errors(403)
     def get(self, request: Request, slug: str) -> Response:
         access = _access(request, slug)
         require_moderator(access)
@@ -218,7 +237,10 @@ class SpaceReportsView(APIView):
 class SpaceModerationLogView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(responses={200: paginated(o.ModerationActionOut)})
+    @extend_schema(
+        operation_id="space_moderation_log_list", parameters=[o.PAGE], responses={200: paginated(o.ModerationActionOut)}
+    )
+    @api_errors(403)
     def get(self, request: Request, slug: str) -> Response:
         access = _access(request, slug)
         require_moderator(access)
@@ -233,7 +255,8 @@ class SpaceModerationLogView(APIView):
 class SpaceReadView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=s.ReadSerializer, responses={200: o.ReadOut})
+    @extend_schema(operation_id="space_mark_read", request=s.ReadSerializer, responses={200: o.ReadOut})
+    @api_errors(403)
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.ReadSerializer, request.data)
         return Response({"last_read_seq": read_markers.read_mark(slug=slug, user=request.user, seq=data["seq"])})
@@ -242,7 +265,10 @@ class SpaceReadView(APIView):
 class SpaceMessagesView(APIView):
     """Not paginated: ``{"results": [...], "last_seq": N}``, paged by seq with after/before."""
 
-    @extend_schema(parameters=[s.MessageQuerySerializer], responses={200: o.MessageListOut})
+    @extend_schema(
+        operation_id="space_messages_list", parameters=[s.MessageQuerySerializer], responses={200: o.MessageListOut}
+    )
+    @api_errors(403)
     def get(self, request: Request, slug: str) -> Response:
         access = _access(request, slug)
         query = _valid(s.MessageQuerySerializer, request.query_params)
@@ -259,7 +285,15 @@ class SpaceMessagesView(APIView):
             {"results": [payloads.message_payload(m, space_slug=slug) for m in found], "last_seq": space.last_seq}
         )
 
-    @extend_schema(request=s.MessagePostSerializer, responses={201: o.MessageOut})
+    @extend_schema(
+        operation_id="message_post",
+        request=s.MessagePostSerializer,
+        responses={
+            201: o.MessageOut,
+            200: OpenApiResponse(o.MessageOut, description="A resend: this author already sent this client_id here."),
+        },
+    )
+    @api_errors(403, 409, 413, 429)
     def post(self, request: Request, slug: str) -> Response:
         data = _valid(s.MessagePostSerializer, request.data)
         result = posting.message_post(slug=slug, author=request.user, **data)
@@ -275,12 +309,14 @@ def _message_response(message: Message) -> Response:
 class MessageDetailView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=s.MessageEditSerializer, responses={200: o.MessageOut})
+    @extend_schema(operation_id="message_edit", request=s.MessageEditSerializer, responses={200: o.MessageOut})
+    @api_errors(403, 413)
     def patch(self, request: Request, message_id: int) -> Response:
         data = _valid(s.MessageEditSerializer, request.data)
         return _message_response(editing.message_edit(message_id=message_id, user=request.user, **data))
 
-    @extend_schema(responses={200: o.MessageOut})
+    @extend_schema(operation_id="message_delete", responses={200: o.MessageOut})
+    @api_errors(403)
     def delete(self, request: Request, message_id: int) -> Response:
         return _message_response(editing.message_delete(message_id=message_id, user=request.user))
 
@@ -288,11 +324,13 @@ class MessageDetailView(APIView):
 class MessagePinView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=None, responses={200: o.MessageOut})
+    @extend_schema(operation_id="message_pin", request=None, responses={200: o.MessageOut})
+    @api_errors(403)
     def post(self, request: Request, message_id: int) -> Response:
         return _message_response(editing.message_pin(message_id=message_id, user=request.user, pinned=True))
 
-    @extend_schema(responses={200: o.MessageOut})
+    @extend_schema(operation_id="message_unpin", responses={200: o.MessageOut})
+    @api_errors(403)
     def delete(self, request: Request, message_id: int) -> Response:
         return _message_response(editing.message_pin(message_id=message_id, user=request.user, pinned=False))
 
@@ -300,19 +338,19 @@ class MessagePinView(APIView):
 class MessageReactionsView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=s.ReactionSerializer, responses={200: o.ReactionsOut})
+    @extend_schema(operation_id="reaction_add", request=s.ReactionSerializer, responses={200: o.ReactionsOut})
+    @api_errors(403)
     def post(self, request: Request, message_id: int) -> Response:
         data = _valid(s.ReactionSerializer, request.data)
-        message = reactions.reaction_set(
-            message_id=message_id, user=request.user, emoji=data["emoji"], present=True
-        )
+        message = reactions.reaction_set(message_id=message_id, user=request.user, emoji=data["emoji"], present=True)
         return Response({"seq": message.seq, "reactions": message.reactions})
 
 
 class MessageReactionDetailView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(responses={200: o.ReactionsOut})
+    @extend_schema(operation_id="reaction_remove", responses={200: o.ReactionsOut})
+    @api_errors(400, 403)
     def delete(self, request: Request, message_id: int, emoji: str) -> Response:
         message = reactions.reaction_set(message_id=message_id, user=request.user, emoji=emoji, present=False)
         return Response({"seq": message.seq, "reactions": message.reactions})
@@ -321,7 +359,8 @@ class MessageReactionDetailView(APIView):
 class MessageReportsView(APIView):
     permission_classes = AUTHENTICATED
 
-    @extend_schema(request=s.ReportSerializer, responses={201: o.ReportCreatedOut})
+    @extend_schema(operation_id="message_report", request=s.ReportSerializer, responses={201: o.ReportCreatedOut})
+    @api_errors(403)
     def post(self, request: Request, message_id: int) -> Response:
         data = _valid(s.ReportSerializer, request.data)
         report = reports.report_create(message_id=message_id, user=request.user, reason=data["reason"])
@@ -333,7 +372,8 @@ class MessageRevisionsView(APIView):
 
     permission_classes = AUTHENTICATED
 
-    @extend_schema(responses={200: o.RevisionListOut})
+    @extend_schema(operation_id="message_revisions_list", responses={200: o.RevisionListOut})
+    @api_errors(403)
     def get(self, request: Request, message_id: int) -> Response:
         revisions = selectors.message_revisions(message_id=message_id, user=request.user)
         return Response({"results": [payloads.revision_payload(revision) for revision in revisions]})

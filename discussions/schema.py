@@ -1,6 +1,15 @@
-"""Output shapes of the discussion API for the OpenAPI document (responses are built in ``payloads``)."""
+"""Output shapes of the discussion API for the OpenAPI document (responses are built in ``payloads``).
 
+The test suite checks every response it receives against these shapes (``tests/rest_contract.py``).
+"""
+
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+from discussions.models import Membership, ModerationAction, Report, Space
+
+# For views that page by hand (``api._paginated``): generic list views get it from DRF.
+PAGE = OpenApiParameter("page", int, description="A page number within the paginated result set (from 1).")
 
 
 class AuthorOut(serializers.Serializer):
@@ -13,10 +22,10 @@ class SpaceOut(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     description = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["objective", "thematic", "regional"])
+    kind = serializers.ChoiceField(choices=Space.Kind.choices)
     objective = serializers.CharField(allow_null=True)
     region = serializers.CharField(allow_null=True)
-    visibility = serializers.ChoiceField(choices=["public", "private"])
+    visibility = serializers.ChoiceField(choices=Space.Visibility.choices)
     locked = serializers.BooleanField()
     opens_at = serializers.DateTimeField(allow_null=True)
     closes_at = serializers.DateTimeField(allow_null=True)
@@ -63,7 +72,7 @@ class TopicOut(serializers.Serializer):
 class MemberOut(serializers.Serializer):
     username = serializers.CharField()
     display_name = serializers.CharField()
-    role = serializers.ChoiceField(choices=["member", "moderator"])
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
     online = serializers.BooleanField()
 
 
@@ -72,13 +81,13 @@ class ReportOut(serializers.Serializer):
     message = MessageOut()
     reason = serializers.CharField()
     reporter = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Report.Status.choices)
     created_at = serializers.DateTimeField()
 
 
 class ModerationActionOut(serializers.Serializer):
     id = serializers.IntegerField()
-    action = serializers.CharField()
+    action = serializers.ChoiceField(choices=ModerationAction.Kind.choices)
     actor = serializers.CharField(allow_null=True)
     target = serializers.CharField(allow_null=True)
     message_seq = serializers.IntegerField(allow_null=True)
@@ -109,7 +118,12 @@ class RestrictionOut(serializers.Serializer):
 
 class MembershipOut(serializers.Serializer):
     space = serializers.SlugField()
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class ModeratorOut(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
 class InvitationOut(serializers.Serializer):
@@ -120,7 +134,7 @@ class InvitationOut(serializers.Serializer):
 
 class ReportCreatedOut(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Report.Status.choices)
 
 
 class ReadOut(serializers.Serializer):

@@ -1,5 +1,6 @@
 """Read-only, public taxonomy endpoints; small fixed lists, so none is paginated."""
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions
 
 from gcm import selectors
@@ -27,6 +28,7 @@ class ObjectiveList(_TaxonomyList):
         return selectors.objectives_in_order()
 
 
+@extend_schema_view(get=extend_schema(operation_id="objective_retrieve"))
 class ObjectiveDetail(generics.RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = ObjectiveDetailSerializer

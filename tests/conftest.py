@@ -50,6 +50,22 @@ def staff_user(db):
     return UserFactory(is_staff=True)
 
 
+@pytest.fixture(autouse=True)
+def _rest_contract(monkeypatch) -> None:
+    """Every ``APIClient`` in the suite (these fixtures' and any a test builds) checks each response
+    against the OpenAPI document: an undocumented status or a body off its schema fails the test."""
+    from tests.rest_contract import check_response
+
+    send = APIClient.request
+
+    def request_checked(self, **request):
+        response = send(self, **request)
+        check_response(response)
+        return response
+
+    monkeypatch.setattr(APIClient, "request", request_checked)
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -168,6 +168,7 @@ class TestMe:
             "display_name": user.display_name,
             "is_staff": False,
             "expert_id": None,
+            "language": "",
         }
 
     def test_session_authenticated_browser_sees_me(self, client, user):
@@ -188,3 +189,56 @@ class TestMe:
         assert "display_name" in response.json()
         user.refresh_from_db()
         assert user.display_name == before
+
+    @pytest.mark.parametrize("language", ["ar", "zh", "en", "fr", "ru", "es"])
+    def test_patch_chooses_one_of_the_six_un_languages(self, token_client, user, language):
+        response = token_client.patch(ME, {"language": language}, format="json")
+        assert response.status_code == 200
+        assert response.json()["language"] == language
+        user.refresh_from_db()
+        assert user.language == language
+        assert token_client.get(ME).json()["language"] == language
+
+    @pytest.mark.parametrize("language", ["zh-hans", "de", "EN", None, 7])
+    def test_patch_refuses_any_other_language_with_a_field_error(self, token_client, user, language):
+        user.language = "fr"
+        user.save(update_fields=["language"])
+        response = token_client.patch(ME, {"language": language}, format="json")
+        assert response.status_code == 400
+        assert list(response.json()) == ["language"]
+        user.refresh_from_db()
+        assert user.language == "fr"
+
+    def test_patch_with_an_empty_language_goes_back_to_not_chosen(self, token_client, user):
+        user.language = "fr"
+        user.save(update_fields=["language"])
+        response = token_client.patch(ME, {"language": ""}, format="json")
+        assert response.status_code == 200
+        assert response.json()["language"] == ""
+        user.refresh_from_db()
+        assert user.language == ""
+
+    def test_language_is_not_chosen_until_the_user_chooses(self, token_client):
+        assert token_client.get(ME).json()["language"] == ""
+
+    def test_patch_leaves_fields_it_does_not_name(self, token_client, user):
+        token_client.patch(ME, {"language": "ar"}, format="json")
+        token_client.patch(ME, {"display_name": "Amina"}, format="json")
+        user.refresh_from_db()
+        assert (user.language, user.display_name) == ("ar", "Amina")
+
+
+class TestJsonOnly:
+    def test_form_encoded_and_multipart_bodies_are_refused_with_415(self, api_client):
+        form = {"username": "amina", "email": "amina@iom.example", "password": STRONG}
+        multipart = api_client.post(REGISTER, form, format="multipart")
+        encoded = api_client.post(
+            REGISTER,
+            "username=amina&email=amina%40iom.example&password=x",
+            content_type="application/x-www-form-urlencoded",
+        )
+        for response in (multipart, encoded):
+            assert response.status_code == 415
+            assert response.json()["code"] == "unsupported_media_type"
+        assert not User.objects.exists()
+        assert register(api_client).status_code == 201
