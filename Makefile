@@ -40,11 +40,13 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Lint, then the whole suite on PostgreSQL + Redis and the accounts, gcm, hub and discussions
+# suites again on SQLite (embedded); both must pass. TEST_DATABASE_URL, TEST_REDIS_URL: README.md.
 test: lint
 	scripts/test.sh
 
 e2e: $(VENV)/.installed-dev
-	scripts/test.sh -m e2e
+	scripts/test.sh --only=services -m e2e
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

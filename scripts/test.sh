@@ -1,24 +1,94 @@
 #!/usr/bin/env bash
-# `make test`: the whole suite against real PostgreSQL and Redis, plus the embedded-mode smoke test.
-# Where PostgreSQL or Redis is not installed at all it runs in embedded mode and names what it
-# could not run; under CI (CI=true) a missing service is a failure.
+# `make test` after lint: the suite twice, and both runs must pass.
+#   1. services: the whole suite on PostgreSQL and Redis (TEST_DATABASE_URL, TEST_REDIS_URL),
+#      end-to-end tests with real uvicorn and Celery processes and `make run` included;
+#   2. embedded: the accounts, gcm, hub and discussions suites again on SQLite, with the in-process
+#      channel layer and no Redis, where tests marked `services` skip themselves and are listed.
+# Where PostgreSQL or Redis is not installed at all it runs the whole suite once in embedded mode
+# and names what it could not run; under CI (CI=true) that, or a service that will not start, fails.
+#
+#   scripts/test.sh [--only=services|--only=embedded] [PYTEST ARGS...]
+#
+# With PYTEST ARGS both runs get them (name the paths); without, each runs its own set.
+# Each run takes a Redis database and a PostgreSQL test database of its own (tests/isolation.py),
+# so runs at once on one machine do not meet.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
-scripts/ensure_services.sh
-status=$?
-if [ "$status" = 0 ]; then
-  export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hub}
-  export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
-  echo "Running the suite against PostgreSQL ($DATABASE_URL) and Redis ($REDIS_URL)."
-elif [ "$status" = 3 ] && [ "${CI:-}" != "true" ]; then
-  unset DATABASE_URL REDIS_URL
-  echo "PostgreSQL or Redis is not installed: running in embedded mode; service-only tests are skipped."
-else
-  echo "CI needs PostgreSQL and Redis, and one of them is missing or did not start." >&2
-  exit 1
+only=
+case ${1:-} in --only=services | --only=embedded) only=${1#--only=}; shift ;; esac
+PG_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hub}
+REDIS_SERVER_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
+EMBEDDED_SUITES=(tests/accounts tests/gcm tests/hub tests/discussions)
+started=$SECONDS
+summary=()
+failed=0
+
+redact() { sed -E 's#(://[^:@/]*:)[^@/]*@#\1***@#' <<<"$1"; }
+banner() { printf '\n%s\n== %s\n%s\n' "$(printf '=%.0s' {1..100})" "$1" "$(printf '=%.0s' {1..100})"; }
+color=(); [ -t 1 ] && color=(--color=yes)
+
+# run NAME TITLE ENV... -- PYTEST ARGS: one pytest run, its output kept for the summary.
+run() {
+  local name=$1 title=$2 log status line begun=$SECONDS
+  shift 2
+  local envs=()
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done
+  shift
+  banner "$title"
+  log=$(mktemp)
+  env "${envs[@]}" .venv/bin/pytest "${color[@]}" "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '(passed|failed|error|skipped|no tests ran).* in [0-9.]+s' | tail -n 1 | sed -E 's/^=+ //; s/ =+$//')
+  local verdict=passed
+  [ "$status" = 0 ] || { verdict="FAILED (exit $status)"; failed=1; }
+  summary+=("$(printf '%-9s %-18s %s [%ss wall]' "$name" "$verdict" "${line:-no result line}" "$((SECONDS - begun))")")
+  local skipped
+  skipped=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE 'embedded mode: [0-9]+ tests marked services not run' | tail -n 1)
+  [ -z "$skipped" ] || summary+=("          $skipped (listed above)")
+  rm -f "$log"
+}
+
+has_paths=0
+for arg in "$@"; do case $arg in tests | tests/* | *.py | *.py::*) has_paths=1 ;; esac; done
+embedded_args=("$@")
+[ "$has_paths" = 1 ] || embedded_args+=("${EMBEDDED_SUITES[@]}")
+# Neither run may inherit the caller's Hub settings; the services run gets its own below.
+hub_env=(-u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CHANNEL_LAYER_PREFIX -u HUB_TEST_REDIS_DB)
+
+services=1
+if [ "$only" != embedded ]; then
+  scripts/ensure_services.sh "$PG_URL" "$REDIS_SERVER_URL"
+  status=$?
+  if [ "$status" = 3 ] && [ "${CI:-}" != true ]; then
+    services=0
+    echo "PostgreSQL or Redis is not installed: the whole suite runs in embedded mode only, and tests marked services are skipped."
+    summary+=("services  NOT RUN            PostgreSQL or Redis is not installed here (see above)")
+  elif [ "$status" != 0 ]; then
+    echo "make test needs PostgreSQL at $(redact "$PG_URL") and Redis at $(redact "$REDIS_SERVER_URL") (TEST_DATABASE_URL, TEST_REDIS_URL), and the message above says why one is missing." >&2
+    exit 1
+  fi
 fi
 
 scripts/ensure_chromium.sh || exit 1
 
-.venv/bin/pytest "$@"
+do_services=0 do_embedded=0
+[ "$only" = embedded ] || [ "$services" = 0 ] || do_services=1
+[ "$only" = services ] || do_embedded=1
+runs=$((do_services + do_embedded)) index=0
+if [ "$do_services" = 1 ]; then
+  index=$((index + 1))
+  run services "run $index of $runs, services: ${*:-the whole suite} on PostgreSQL ($(redact "$PG_URL")) and Redis ($(redact "$REDIS_SERVER_URL"))" \
+    "${hub_env[@]}" DATABASE_URL="$PG_URL" REDIS_URL="$REDIS_SERVER_URL" -- "$@"
+fi
+if [ "$do_embedded" = 1 ] && [ "$services" = 1 ]; then
+  index=$((index + 1))
+  run embedded "run $index of $runs, embedded: ${embedded_args[*]} on SQLite, in-process channel layer, no Redis" \
+    "${hub_env[@]}" -- "${embedded_args[@]}"
+elif [ "$do_embedded" = 1 ]; then
+  run embedded "embedded only: ${*:-the whole suite} on SQLite, in-process channel layer, no Redis" "${hub_env[@]}" -- "$@"
+fi
+
+banner "make test: $( [ "$failed" = 0 ] && echo passed || echo FAILED ) in $((SECONDS - started))s"
+printf '%s\n' "${summary[@]}"
+exit "$failed"

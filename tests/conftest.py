@@ -4,6 +4,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -15,6 +16,21 @@ from tests.factories import UserFactory
 
 SERVICES = bool(os.environ.get("REDIS_URL")) and "postgresql" in settings.DATABASES["default"]["ENGINE"]
 _skipped_for_services: list[str] = []
+
+
+def pytest_report_header(config) -> list[str]:
+    if not SERVICES:
+        return ["mode: embedded (SQLite in memory, in-process channel layer, filesystem broker)"]
+    db, redis_url = settings.DATABASES["default"], urlsplit(settings.REDIS_URL)
+    run = getattr(settings, "TEST_RUN", None)  # tests/settings.py's claim (tests/isolation.py)
+    lines = [
+        f"mode: services: PostgreSQL test database {db.get('TEST', {}).get('NAME') or 'test_' + db['NAME']} "
+        f"at {db['HOST'] or 'the local socket'}:{db['PORT'] or 5432}; Redis db {redis_url.path.strip('/') or 0} "
+        f"at {redis_url.hostname}:{redis_url.port or 6379}; key prefix {settings.CHANNEL_LAYER_PREFIX}"
+    ]
+    if run is not None and run.passed_over:
+        lines.append("Redis databases in use elsewhere, passed over: " + "; ".join(run.passed_over))
+    return lines
 
 
 def pytest_collection_modifyitems(config, items):
@@ -29,7 +45,9 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_terminal_summary(terminalreporter):
     if _skipped_for_services:
-        terminalreporter.section("not run without PostgreSQL and Redis")
+        terminalreporter.section(
+            f"embedded mode: {len(_skipped_for_services)} tests marked services not run (need PostgreSQL and Redis)"
+        )
         for nodeid in _skipped_for_services:
             terminalreporter.write_line(nodeid)
 

@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.conf import settings
 
@@ -27,11 +28,16 @@ def clean_env(**overrides: str) -> dict[str, str]:
 
 
 def test_database_url() -> str:
-    """The URL of the database pytest-django made, for processes that must see the test's data."""
-    db = settings.DATABASES["default"]
-    port = db.get("PORT") or 5432
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{port}/{db['NAME']}"
+    """The URL of the database pytest-django made, for processes that must see the test's data.
+
+    The run's own ``DATABASE_URL`` with only the database name changed: user, password, host, port
+    and options (``?sslmode=…``) reach the child exactly as they were given, escapes included.
+    """
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    # A socket directory may come first in the path (postgres:///%2Fvar%2Frun%2Fpostgresql/hub).
+    directory = parts.path.rpartition("/")[0]
+    name = quote(settings.DATABASES["default"]["NAME"], safe="")
+    return urlunsplit(parts._replace(path=f"{directory}/{name}"))
 
 
 def services_env(**overrides: str) -> dict[str, str]:
