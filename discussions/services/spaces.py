@@ -90,19 +90,27 @@ def _jsonable(value: Any) -> Any:
 
 
 def space_join(*, slug: str, user: User) -> Membership:
+    """Join a public space, or a private one the user is invited to (or staff).
+
+    A private space is never revealed to someone outside it: without an invitation the answer is
+    the 404 of a space that does not exist, banned or not. A ban answers 403 only to those who
+    know the space anyway (a public space, a member, an invitee).
+    """
     with transaction.atomic():
         space = Space.objects.select_for_update(of=("self",)).order_by().filter(slug=slug).first()
         if space is None:
             raise HubError(ErrorCode.NOT_FOUND, _("No such space."))
-        if Ban.objects.filter(in_force(timezone.now()), space=space, user=user).exists():
-            raise HubError(ErrorCode.FORBIDDEN, _("You are banned from this space."))
         existing = Membership.objects.filter(space=space, user=user).first()
-        if existing is not None:
-            return existing
-        if space.is_private and not user.is_staff:
+        invitation = None
+        if existing is None and space.is_private and not user.is_staff:
             invitation = Invitation.objects.filter(space=space, user=user).first()
             if invitation is None:
-                raise HubError(ErrorCode.FORBIDDEN, _("This space is by invitation only."))
+                raise HubError(ErrorCode.NOT_FOUND, _("No such space."))
+        if Ban.objects.filter(in_force(timezone.now()), space=space, user=user).exists():
+            raise HubError(ErrorCode.FORBIDDEN, _("You are banned from this space."))
+        if existing is not None:
+            return existing
+        if invitation is not None:
             invitation.accepted_at = timezone.now()
             invitation.save(update_fields=["accepted_at"])
         membership = Membership.objects.create(space=space, user=user)

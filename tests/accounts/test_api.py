@@ -1,13 +1,13 @@
-from datetime import timedelta
+from datetime import UTC, datetime
 
 import pytest
-from django.utils import timezone
 
-from accounts.models import LoginAttempt, LoginLockout, User
+from accounts.models import LoginLockout, User
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 REGISTER = "/api/v1/auth/register/"
 TOKEN = "/api/v1/auth/token/"
 ME = "/api/v1/me/"
@@ -55,13 +55,15 @@ class TestRegister:
         assert set(response.json()) == {"username", "email", "password"}
         assert not User.objects.exists()
 
-    def test_registration_is_throttled_per_client(self, api_client, settings):
+    def test_registration_is_throttled_per_client(self, api_client, settings, time_machine):
         settings.REGISTER_THROTTLE_RATE = "2/hour"
+        time_machine.move_to(NOON, tick=False)
         assert register(api_client, username="a1", email="a1@x.example").status_code == 201
+        time_machine.shift(60)
         assert register(api_client, username="a2", email="a2@x.example").status_code == 201
         response = register(api_client, username="a3", email="a3@x.example")
         assert response.status_code == 429
-        assert int(response["Retry-After"]) > 0
+        assert response["Retry-After"] == "3540"  # the first registration leaves the hour then
         assert not User.objects.filter(username="a3").exists()
 
 
@@ -107,12 +109,15 @@ class TestLoginThrottle:
             response = client.post(TOKEN, {"username": username, "password": "wrong"}, format="json")
             assert response.status_code == 400
 
-    def test_sixth_attempt_after_five_failures_is_429_even_with_the_right_password(self, api_client, user):
+    def test_sixth_attempt_after_five_failures_is_429_even_with_the_right_password(
+        self, api_client, user, time_machine
+    ):
+        time_machine.move_to(NOON, tick=False)
         self.fail(api_client, user.username, 5)
         response = api_client.post(TOKEN, {"username": user.username, "password": PASSWORD}, format="json")
         assert response.status_code == 429
         assert response.json()["code"] == "throttled"
-        assert 1790 <= int(response["Retry-After"]) <= 1800
+        assert response["Retry-After"] == "1800"
 
     def test_unknown_username_is_locked_out_the_same_way(self, api_client, user):
         self.fail(api_client, "ghost", 5)
@@ -130,19 +135,33 @@ class TestLoginThrottle:
         other = UserFactory()
         assert api_client.post(TOKEN, {"username": other.username, "password": PASSWORD}).status_code == 200
 
-    def test_lockout_lasts_thirty_minutes(self, api_client, user):
+    def test_lockout_lasts_thirty_minutes(self, api_client, user, time_machine):
+        right = {"username": user.username, "password": PASSWORD}
+        time_machine.move_to(NOON, tick=False)
         self.fail(api_client, user.username, 5)
-        assert api_client.post(TOKEN, {"username": user.username, "password": PASSWORD}).status_code == 429
-        # Thirty minutes later: the lockout has run out and the failures have left the window.
-        LoginLockout.objects.filter(username=user.username).update(until=timezone.now() - timedelta(seconds=1))
-        LoginAttempt.objects.update(created_at=timezone.now() - timedelta(minutes=30, seconds=1))
-        assert api_client.post(TOKEN, {"username": user.username, "password": PASSWORD}).status_code == 200
+        assert api_client.post(TOKEN, right, format="json").status_code == 429
+        time_machine.shift(30 * 60 - 1)
+        locked = api_client.post(TOKEN, right, format="json")
+        assert (locked.status_code, locked["Retry-After"]) == (429, "1")
+        # Thirty minutes on: the lockout has run out and the failures have left the window with it.
+        time_machine.shift(1)
+        assert api_client.post(TOKEN, right, format="json").status_code == 200
 
-    def test_failures_older_than_thirty_minutes_do_not_count(self, api_client, user):
+    def test_failures_count_for_thirty_minutes_and_no_longer(self, api_client, user, time_machine):
+        right = {"username": user.username, "password": PASSWORD}
+        time_machine.move_to(NOON, tick=False)
         self.fail(api_client, user.username, 4)
-        LoginAttempt.objects.update(created_at=timezone.now() - timedelta(minutes=31))
+        time_machine.shift(30 * 60)  # those four have just left the window
         self.fail(api_client, user.username, 5)
-        assert api_client.post(TOKEN, {"username": user.username, "password": PASSWORD}).status_code == 429
+        assert api_client.post(TOKEN, right, format="json").status_code == 429
+
+    def test_a_failure_thirty_minutes_less_a_second_old_still_counts(self, api_client, user, time_machine):
+        time_machine.move_to(NOON, tick=False)
+        self.fail(api_client, user.username, 1)
+        time_machine.shift(30 * 60 - 1)
+        self.fail(api_client, user.username, 4)
+        response = api_client.post(TOKEN, {"username": user.username, "password": PASSWORD}, format="json")
+        assert (response.status_code, response["Retry-After"]) == (429, "1800")
 
     def test_a_successful_login_forgives_earlier_failures(self, api_client, user):
         self.fail(api_client, user.username, 4)

@@ -108,11 +108,16 @@ async def test_a_socket_that_cannot_keep_up_is_closed_to_resync_and_others_are_u
         sub.finish_replay(0)
         feed.subscribers.add(sub)
     feed.initialize(0)
+    most_queued = 0
     for seq in range(1, 101):
         feed.on_event(new_message(seq))
         await settle()
+        most_queued = max(most_queued, slow_sub.queued)
+    # It never held more than its 10 frames (an unbounded queue would reach 99), then was told
+    # to resync and what it held was freed.
+    assert most_queued == 10
     assert stuck.closed_with == CloseCode.RESYNC
-    assert len(slow_sub._queue) <= 10
+    assert slow_sub.queued == 0
     assert seqs(healthy) == list(range(1, 101))
 
 

@@ -1,13 +1,14 @@
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from discussions.models import Membership, Message, MessageRevision, ModerationAction, Mute, Space
+from discussions.models import Membership, Message, MessageRevision, ModerationAction, Space
 from discussions.services.editing import message_delete, message_edit
+from discussions.services.moderation import ban_create, mute_create
 from discussions.services.posting import message_post
 from discussions.services.reactions import reaction_set
 from discussions.services.read_markers import read_mark
@@ -16,6 +17,8 @@ from tests.discussions.conftest import member_of
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 class _Elements(HTMLParser):
@@ -44,6 +47,13 @@ def live_html_hazards(html: str) -> list[str]:
 
 def post(space, author, body="hello", **kwargs):
     return message_post(slug=space.slug, author=author, body=body, **kwargs).message
+
+
+def refusal(space, author) -> tuple[str, int | None]:
+    """The code and retry_after of the HubError that a post by ``author`` meets."""
+    with pytest.raises(HubError) as error:
+        post(space, author, "refused?")
+    return error.value.code, error.value.retry_after
 
 
 class TestPost:
@@ -145,34 +155,48 @@ class TestPost:
         Space.objects.filter(pk=space.pk).update(closes_at=now + timedelta(hours=1))
         assert post(space, member).seq == 1
 
-    def test_muted_member_cannot_post_until_the_mute_ends(self, space, member):
-        mute = Mute.objects.create(space=space, user=member, expires_at=timezone.now() + timedelta(minutes=5))
-        with pytest.raises(HubError) as error:
-            post(space, member)
-        assert error.value.code == "muted"
-        mute.expires_at = timezone.now() - timedelta(seconds=1)
-        mute.save()
+    def test_a_mute_ends_exactly_when_its_minutes_are_up(self, space, member, moderator, time_machine):
+        time_machine.move_to(NOON, tick=False)
+        mute_create(slug=space.slug, moderator=moderator, username=member.username, minutes=5)
+        assert refusal(space, member) == ("muted", 300)
+        time_machine.shift(5 * 60 - 1)
+        assert refusal(space, member) == ("muted", 1)
+        time_machine.shift(1)
         assert post(space, member).seq == 1
 
-    def test_slow_mode_spaces_members_posts(self, space, member, moderator):
+    def test_a_ban_ends_exactly_when_its_minutes_are_up(self, space, member, moderator, time_machine):
+        time_machine.move_to(NOON, tick=False)
+        ban_create(slug=space.slug, moderator=moderator, username=member.username, minutes=5)
+        time_machine.shift(5 * 60 - 1)
+        assert refusal(space, member) == ("forbidden", None)
+        time_machine.shift(1)
+        assert post(space, member).seq == 1
+
+    def test_slow_mode_spaces_members_posts(self, space, member, moderator, time_machine):
+        time_machine.move_to(NOON, tick=False)
         Space.objects.filter(pk=space.pk).update(slow_mode_seconds=60)
         post(space, member)
-        with pytest.raises(HubError) as error:
-            post(space, member)
-        assert error.value.code == "slow_mode"
-        assert 55 <= error.value.retry_after <= 60
-        post(space, moderator)
-        post(space, moderator)
+        assert refusal(space, member) == ("slow_mode", 60)
+        time_machine.shift(59)
+        assert refusal(space, member) == ("slow_mode", 1)
+        assert [post(space, moderator).seq for _ in range(2)] == [2, 3]  # moderators are not slowed
+        time_machine.shift(1)
+        assert post(space, member).seq == 4
 
-    def test_twenty_first_message_in_ten_seconds_is_rate_limited(self, space, member):
-        for index in range(20):
-            post(space, member, f"m{index}")
-        with pytest.raises(HubError) as error:
-            post(space, member, "one too many")
-        assert error.value.code == "rate_limited"
-        assert 1 <= error.value.retry_after <= 10
-        Message.objects.update(created_at=timezone.now() - timedelta(seconds=11))
-        assert post(space, member, "later").seq == 21
+    def test_at_most_twenty_messages_in_any_ten_seconds(self, space, member, time_machine):
+        # A sliding window: each message holds its slot for exactly ten seconds.
+        time_machine.move_to(NOON, tick=False)
+        for index in range(10):
+            post(space, member, f"early {index}")
+        time_machine.shift(5)
+        for index in range(10):
+            post(space, member, f"late {index}")
+        assert refusal(space, member) == ("rate_limited", 5)
+        time_machine.shift(4)
+        assert refusal(space, member) == ("rate_limited", 1)
+        time_machine.shift(1)  # the early ten leave the window together
+        assert [post(space, member, f"again {index}").seq for index in range(10)] == list(range(21, 31))
+        assert refusal(space, member) == ("rate_limited", 5)  # now the late ten are the oldest
 
     def test_reply_to_must_exist(self, space, member):
         post(space, member)

@@ -60,6 +60,18 @@ def test_join_page_form_joins(client, space):
     assert Membership.objects.filter(space=space, user=user).exists()
 
 
+def test_join_form_of_a_private_space_without_an_invitation_answers_like_no_space(client, private_space):
+    user = UserFactory()
+    client.force_login(user)
+    refused = client.post(f"/spaces/{private_space.slug}/join/", follow=True)
+    nowhere = client.post("/spaces/no-such-space/join/", follow=True)
+    assert refused.status_code == nowhere.status_code == 404
+    assert refused.context["messages"] and [str(m) for m in refused.context["messages"]] == ["No such space."]
+    assert [str(m) for m in nowhere.context["messages"]] == ["No such space."]
+    assert private_space.name not in refused.content.decode()
+    assert not Membership.objects.filter(space=private_space, user=user).exists()
+
+
 def test_private_space_page_is_404_for_outsiders(client, private_space):
     client.force_login(UserFactory())
     assert client.get(f"/spaces/{private_space.slug}/").status_code == 404

@@ -68,6 +68,7 @@ class PrivateSpaceLife(RuleBasedStateMachine):
         # Two people start inside, so that runs reach posting and resuming early.
         Membership.objects.bulk_create(Membership(space=self.space, user=self.people[index]) for index in (0, 1))
         self.members: set[int] = {0, 1}
+        self.invited: set[int] = set()
         self.banned: set[int] = set()
         self.muted: set[int] = set()
         self.last_seen = [0] * PEOPLE
@@ -89,8 +90,12 @@ class PrivateSpaceLife(RuleBasedStateMachine):
                 self.path("invitations/"),
                 {"username": self.people[who].username},
             )
+            self.invited.add(who)
         status, _ = rest(self.ports[via], self.people[who], "POST", self.path("join/"))
-        assert status == (403 if who in self.banned else 200)
+        if who not in self.banned:
+            assert status == 200
+        else:  # the ban shows only to those who know the space; to others it does not exist
+            assert status == (403 if who in self.members or who in self.invited else 404)
         if who not in self.banned:
             self.members.add(who)
 

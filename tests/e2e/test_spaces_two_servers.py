@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import time
 from html.parser import HTMLParser
 
 import pytest
@@ -128,29 +127,42 @@ def test_non_member_of_a_private_space_is_closed_with_4404(servers):
     assert close_code(servers[1], with_token(UserFactory()), private.slug) == 4404
 
 
-def test_ban_while_connected_closes_the_socket_with_4403_within_a_second(servers, space):
-    moderator = with_token(UserFactory())
+def test_a_ban_closes_the_socket_with_4403_before_anything_posted_after_it(servers, space):
+    # No stopwatch: the order of events is the promise. The ban and then a message are posted
+    # through server 0; the banned user's socket and a witness's are on server 1.
+    moderator = with_token(UserFactory.create())
     Membership.objects.create(space=space, user=moderator, role=Membership.Role.MODERATOR)
-    target = member(space)
+    target, witness = member(space), member(space)
 
     async def scenario():
-        async with open_socket(servers[1], target, space.slug) as socket:
-            await next_frame(socket, "hello")
+        async with (
+            open_socket(servers[1], target, space.slug) as banned,
+            open_socket(servers[1], witness, space.slug) as watching,
+        ):
+            await next_frame(banned, "hello")
+            await next_frame(watching, "hello")
             loop = asyncio.get_running_loop()
-            started = time.monotonic()
-            status, _body = await loop.run_in_executor(
+            ban = await loop.run_in_executor(
                 None, rest, servers[0], moderator, "POST", f"spaces/{space.slug}/bans/", {"username": target.username}
             )
+            assert ban[0] == 201
+            status, after = await loop.run_in_executor(
+                None, rest, servers[0], moderator, "POST", f"spaces/{space.slug}/messages/", {"body": "after the ban"}
+            )
             assert status == 201
+            witnessed = await next_frame(watching, "message.new")
+            seen = []
             try:
-                while True:
-                    await asyncio.wait_for(socket.recv(), 2)
+                while not seen or seen[-1] != "message.new":
+                    seen.append(json.loads(await asyncio.wait_for(banned.recv(), 10))["type"])
             except ConnectionClosed as closed:
-                return closed.rcvd.code, time.monotonic() - started
+                return closed.rcvd.code, seen, witnessed["message"]["seq"], after["seq"]
+            return None, seen, witnessed["message"]["seq"], after["seq"]
 
-    code, elapsed = asyncio.run(scenario())
+    code, seen_by_the_banned, witnessed_seq, after_seq = asyncio.run(scenario())
+    assert witnessed_seq == after_seq  # the message did reach server 1's sockets
+    assert "message.new" not in seen_by_the_banned  # but not the banned one: it was closed first
     assert code == 4403
-    assert elapsed < 1.0
 
 
 def test_twenty_first_message_in_ten_seconds_is_rate_limited(servers, space):
@@ -165,7 +177,9 @@ def test_twenty_first_message_in_ten_seconds_is_rate_limited(servers, space):
 
     error = asyncio.run(scenario())
     assert (error["code"], error["client_id"]) == ("rate_limited", "r20")
-    assert error["retry_after"] >= 1
+    # Within the contract's window; tests/discussions/test_consumers.py asserts the exact value
+    # with the clock frozen, which a separate server process cannot be.
+    assert 1 <= error["retry_after"] <= 10
     assert Message.objects.count() == 20
 
 

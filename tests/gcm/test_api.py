@@ -60,6 +60,15 @@ def test_principles_regions_document_types_languages(api_client):
     assert len(api_client.get("/api/v1/languages/").json()) == 6
 
 
+@pytest.mark.parametrize(
+    ("path", "rows"), [("principles", 10), ("regions", 5), ("document-types", 12), ("languages", 6)]
+)
+def test_each_taxonomy_list_is_one_query(api_client, django_assert_num_queries, path, rows):
+    with django_assert_num_queries(1):
+        response = api_client.get(f"/api/v1/{path}/")
+    assert len(response.json()) == rows
+
+
 def test_countries_name_their_region(api_client, django_assert_num_queries):
     with django_assert_num_queries(1):
         countries = api_client.get("/api/v1/countries/").json()

@@ -17,7 +17,7 @@ def test_each_request_is_logged_with_structured_fields(client, user, caplog):
     assert line["path"] == "/api/v1/me/"
     assert line["status"] == 200
     assert line["user_id"] == user.id
-    assert line["duration_ms"] >= 0
+    assert isinstance(line["duration_ms"], float)  # a field, not a stopwatch: the tests assert no durations
 
 
 def test_staff_edit_commitments_in_the_admin(client, staff_user, taxonomy):
