@@ -10,15 +10,22 @@ Here each text is made once per database vendor from the models' metadata, so co
 tables and value adaptation still come from the models, and the statements are portable between
 PostgreSQL and SQLite (``FOR UPDATE`` only where the backend has it; SQLite's IMMEDIATE
 transactions already serialize writers). The rules stay where they were: what a post checks and
-publishes in ``messages``, who may see a space in ``access``.
+publishes in ``posting``, who may see a space in ``access``.
+
+Parameters are named (``%(space_id)s``, passed as a dict), so moving a clause cannot bind a value
+to the wrong placeholder: psycopg binds names itself, and Django's SQLite cursor turns them into
+SQLite's ``:name``. Every column, primary keys included, comes from model metadata.
+``tests/discussions/test_hot_statements_properties.py`` checks, on both databases, that these
+statements and the ORM (``access.spaces_with_caller``) agree on every fact over generated states.
 """
 
 import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import Field, ForeignObjectRel, Model
 
 from discussions.models import Ban, Membership, Message, Mute, Space
 from discussions.services.access import CallerFacts
@@ -37,9 +44,9 @@ class PostingFacts:
 
 def space_with_caller(*, slug: str, user_id: int, now: datetime) -> tuple[Space, CallerFacts] | None:
     """The space and the caller's membership, ban and mute in it, in one statement (no lock)."""
-    at = connection.ops.adapt_datetimefield_value(now)
+    params: dict[str, Any] = {"slug": slug, "user_id": user_id, "now": connection.ops.adapt_datetimefield_value(now)}
     with connection.cursor() as cursor:
-        cursor.execute(_space_with_caller_sql(), [user_id, user_id, at, user_id, at, slug])
+        cursor.execute(_space_with_caller_sql(), params)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -51,12 +58,12 @@ def lock_space(slug: str) -> Space | None:
     """The space, its row locked until the transaction ends (which serializes posts); ``None``
     if there is no such slug."""
     with connection.cursor() as cursor:
-        cursor.execute(_lock_space_sql(), [slug])
+        cursor.execute(_lock_space_sql(), {"slug": slug})
         row = cursor.fetchone()
     return None if row is None else _space_from(row)
 
 
-def _space_from(row: tuple) -> Space:
+def _space_from(row: tuple[Any, ...]) -> Space:
     """A space from its concrete columns, in model order, as the ORM would build it."""
     fields = Space._meta.concrete_fields
     values = [_from_db(field, value) for field, value in zip(fields, row, strict=True)]
@@ -73,14 +80,15 @@ def posting_facts(
     this one could take the lock: the checks are exact.
     """
     ops = connection.ops
-    rows = ", ".join(["(%s, %s, %s)"] * len(posts))
-    params: list[object] = [value for index, (author_id, client_id) in enumerate(posts)
-                            for value in (index, author_id, client_id)]  # fmt: skip
-    at, since = ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(window_start)
-    # In the order of the statement's placeholders after the rows (see _posting_facts_sql_for).
-    params += [space_id, space_id, since, space_id, since, space_id, space_id, space_id, at, space_id, at]
+    params: dict[str, Any] = {
+        "space_id": space_id,
+        "now": ops.adapt_datetimefield_value(now),
+        "window_start": ops.adapt_datetimefield_value(window_start),
+    }
+    for (author, client), (author_id, client_id) in zip(_post_names(len(posts)), posts, strict=True):
+        params[author], params[client] = author_id, client_id
     with connection.cursor() as cursor:
-        cursor.execute(_posting_facts_sql().format(rows=rows), params)
+        cursor.execute(_posting_facts_sql(len(posts)), params)
         found = cursor.fetchall()
     created_at = Message._meta.get_field("created_at")
     facts = []
@@ -94,7 +102,7 @@ def posting_facts(
 _CALLER_COLUMNS = 6
 
 
-def _caller_from(values: tuple) -> CallerFacts:
+def _caller_from(values: tuple[Any, ...]) -> CallerFacts:
     """The caller's facts from the columns of ``_caller_sql``."""
     membership_id, role, last_read_seq, ban_id, mute_id, muted_until = values
     return CallerFacts(
@@ -111,29 +119,25 @@ def advance_seq(space: Space, last_seq: int) -> None:
     """Write the space's new last seq to its (locked) row."""
     space.last_seq = last_seq
     with connection.cursor() as cursor:
-        cursor.execute(_advance_seq_sql(), [last_seq, space.pk])
+        cursor.execute(_advance_seq_sql(), {"last_seq": last_seq, "space_id": space.pk})
 
 
 def insert_messages(messages: list[Message]) -> None:
     """Insert ``messages`` (new, each with its seq) in one statement and set their primary keys."""
-    fields, returns_rows = _message_fields(), connection.features.can_return_rows_from_bulk_insert
-    if not returns_rows:
+    if not connection.features.can_return_rows_from_bulk_insert:
         for message in messages:
-            _insert([message], fields, returning=False)
+            _insert([message], returning=False)
         return
-    _insert(messages, fields, returning=True)
+    _insert(messages, returning=True)
 
 
-def _insert(messages: list[Message], fields: list[Field], *, returning: bool) -> None:
-    columns = ", ".join(_quote(field.column) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = f"INSERT INTO {_table(Message)} ({columns}) VALUES " + ", ".join([row] * len(messages))
-    if returning:
-        sql += f" RETURNING {_quote('id')}, {_column(Message, 'seq')}"
-    values = [field.get_db_prep_save(field.pre_save(message, True), connection)
-              for message in messages for field in fields]  # fmt: skip
+def _insert(messages: list[Message], *, returning: bool) -> None:
+    fields = _message_fields()
+    params = {name: field.get_db_prep_save(field.pre_save(message, True), connection)
+              for message, names in zip(messages, _insert_names(len(messages)), strict=True)
+              for field, name in zip(fields, names, strict=True)}  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(_insert_sql(len(messages), returning=returning), params)
         # Matched by seq: the order of RETURNING rows is not promised.
         ids = {seq: pk for pk, seq in cursor.fetchall()} if returning else {messages[0].seq: cursor.lastrowid}
     for message in messages:
@@ -149,12 +153,23 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _name(field: "Field[Any, Any] | ForeignObjectRel | None") -> str:
+    """The quoted column of a concrete field."""
+    if not isinstance(field, Field) or field.column is None:
+        raise ValueError(f"{field!r} has no column")
+    return _quote(field.column)
+
+
 def _table(model: type[Model]) -> str:
     return _quote(model._meta.db_table)
 
 
 def _column(model: type[Model], name: str) -> str:
-    return _quote(model._meta.get_field(name).column)
+    return _name(model._meta.get_field(name))
+
+
+def _pk(model: type[Model]) -> str:
+    return _name(model._meta.pk)
 
 
 def _lock_space_sql() -> str:
@@ -163,8 +178,8 @@ def _lock_space_sql() -> str:
 
 @functools.cache
 def _lock_space_sql_for(vendor: str, for_update: bool) -> str:
-    columns = ", ".join(_quote(field.column) for field in Space._meta.concrete_fields)
-    sql = f"SELECT {columns} FROM {_table(Space)} WHERE {_column(Space, 'slug')} = %s"
+    columns = ", ".join(_name(field) for field in Space._meta.concrete_fields)
+    sql = f"SELECT {columns} FROM {_table(Space)} WHERE {_column(Space, 'slug')} = %(slug)s"
     return sql + (" FOR UPDATE" if for_update else "")
 
 
@@ -174,54 +189,68 @@ def _space_with_caller_sql() -> str:
 
 @functools.cache
 def _space_with_caller_sql_for(vendor: str) -> str:
-    columns = ", ".join(f"s.{_quote(field.column)}" for field in Space._meta.concrete_fields)
-    caller_columns, caller_joins = _caller_sql(space=f"s.{_quote('id')}", user="%s")
+    """Parameters: ``slug``, ``user_id``, ``now``."""
+    columns = ", ".join(f"s.{_name(field)}" for field in Space._meta.concrete_fields)
+    caller_columns, caller_joins = _caller_sql(space=f"s.{_pk(Space)}", user="%(user_id)s")
     return (
         f"SELECT {columns}, {caller_columns} FROM {_table(Space)} s {caller_joins} "
-        f"WHERE s.{_column(Space, 'slug')} = %s"
+        f"WHERE s.{_column(Space, 'slug')} = %(slug)s"
     )
 
 
 def _caller_sql(*, space: str, user: str) -> tuple[str, str]:
     """The caller columns (``_CALLER_COLUMNS`` of them) and the joins that give them, for the
-    space and user SQL expressions given. Placeholders, in order: the bans' and the mutes'
-    ``now`` (the user's and space's own, when they are ``%s``, come before each)."""
-    pk, expires = _quote("id"), _column(Ban, "expires_at")
-    space_id, user_id = _column(Membership, "space"), _column(Membership, "user")
+    space and user SQL expressions given. Bans and mutes apply if they have not expired at the
+    parameter ``now``."""
 
     def joined(model: type[Model], alias: str, *, in_force: bool) -> str:
-        sql = f"LEFT JOIN {_table(model)} {alias} ON {alias}.{space_id} = {space} AND {alias}.{user_id} = {user}"
-        return sql + (f" AND ({alias}.{expires} IS NULL OR {alias}.{expires} > %s)" if in_force else "")
+        sql = (
+            f"LEFT JOIN {_table(model)} {alias} ON {alias}.{_column(model, 'space')} = {space} "
+            f"AND {alias}.{_column(model, 'user')} = {user}"
+        )
+        if not in_force:
+            return sql
+        expires = f"{alias}.{_column(model, 'expires_at')}"
+        return sql + f" AND ({expires} IS NULL OR {expires} > %(now)s)"
 
     columns = (
-        f"m.{pk}, m.{_column(Membership, 'role')}, m.{_column(Membership, 'last_read_seq')}, "
-        f"b.{pk}, mu.{pk}, mu.{expires}"
+        f"m.{_pk(Membership)}, m.{_column(Membership, 'role')}, m.{_column(Membership, 'last_read_seq')}, "
+        f"b.{_pk(Ban)}, mu.{_pk(Mute)}, mu.{_column(Mute, 'expires_at')}"
     )
     joins = " ".join((joined(Membership, "m", in_force=False), joined(Ban, "b", in_force=True),
                       joined(Mute, "mu", in_force=True)))  # fmt: skip
     return columns, joins
 
 
-def _posting_facts_sql() -> str:
-    return _posting_facts_sql_for(connection.vendor)
+def _posting_facts_sql(posts: int) -> str:
+    return _posting_facts_sql_for(connection.vendor, posts)
 
 
-@functools.cache
-def _posting_facts_sql_for(vendor: str) -> str:
-    """The facts of each post; ``{rows}`` is one ``(%s, %s, %s)`` per post."""
+@functools.lru_cache(maxsize=256)  # one per batch size; batches are at most DISCUSSION_POST_BATCH_MAX
+def _posting_facts_sql_for(vendor: str, posts: int) -> str:
+    """Parameters: ``space_id``, ``now``, ``window_start``, and each post's ``author_<i>`` and
+    ``client_<i>`` (``_post_names``); each row starts with the post's index."""
     m_space, m_author = _column(Message, "space"), _column(Message, "author")
     created_at, client_id = _column(Message, "created_at"), _column(Message, "client_id")
-    mine = f"FROM {_table(Message)} WHERE {m_space} = %s AND {m_author} = p.author"
-    caller_columns, caller_joins = _caller_sql(space="%s", user="p.author")
+    mine = f"FROM {_table(Message)} WHERE {m_space} = %(space_id)s AND {m_author} = p.author"
+    caller_columns, caller_joins = _caller_sql(space="%(space_id)s", user="p.author")
+    rows = ", ".join(f"({index}, %({author})s, %({client})s)"
+                     for index, (author, client) in enumerate(_post_names(posts)))  # fmt: skip
     return (
-        "WITH p(idx, author, client) AS (VALUES {rows}) "
+        f"WITH p(idx, author, client) AS (VALUES {rows}) "
         f"SELECT p.idx, {caller_columns}, "
-        f"(SELECT {_quote('id')} {mine} AND {client_id} = p.client), "
-        f"(SELECT COUNT(*) {mine} AND {created_at} > %s), "
-        f"(SELECT MIN({created_at}) {mine} AND {created_at} > %s), "
+        f"(SELECT {_pk(Message)} {mine} AND {client_id} = p.client), "
+        f"(SELECT COUNT(*) {mine} AND {created_at} > %(window_start)s), "
+        f"(SELECT MIN({created_at}) {mine} AND {created_at} > %(window_start)s), "
         f"(SELECT MAX({created_at}) {mine}) "
         f"FROM p {caller_joins}"
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _post_names(posts: int) -> tuple[tuple[str, str], ...]:
+    """The parameter names of each post's author and client_id."""
+    return tuple((f"author_{index}", f"client_{index}") for index in range(posts))
 
 
 def _advance_seq_sql() -> str:
@@ -230,14 +259,34 @@ def _advance_seq_sql() -> str:
 
 @functools.cache
 def _advance_seq_sql_for(vendor: str) -> str:
-    return f"UPDATE {_table(Space)} SET {_column(Space, 'last_seq')} = %s WHERE {_quote('id')} = %s"
+    return f"UPDATE {_table(Space)} SET {_column(Space, 'last_seq')} = %(last_seq)s WHERE {_pk(Space)} = %(space_id)s"
 
 
-def _message_fields() -> list[Field]:
-    return [field for field in Message._meta.concrete_fields if not field.primary_key]
+def _insert_sql(messages: int, *, returning: bool) -> str:
+    return _insert_sql_for(connection.vendor, messages, returning)
 
 
-def _from_db(field: Field, value: object) -> object:
+@functools.lru_cache(maxsize=256)
+def _insert_sql_for(vendor: str, messages: int, returning: bool) -> str:
+    """Parameters: each message's ``<attname>_<i>`` (``_insert_names``)."""
+    columns = ", ".join(_name(field) for field in _message_fields())
+    rows = ", ".join("(" + ", ".join(f"%({name})s" for name in names) + ")" for names in _insert_names(messages))
+    sql = f"INSERT INTO {_table(Message)} ({columns}) VALUES {rows}"
+    return sql + (f" RETURNING {_pk(Message)}, {_column(Message, 'seq')}" if returning else "")
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_names(messages: int) -> tuple[tuple[str, ...], ...]:
+    """The parameter names of each message's columns, in ``_message_fields`` order."""
+    return tuple(tuple(f"{field.attname}_{index}" for field in _message_fields()) for index in range(messages))
+
+
+@functools.cache
+def _message_fields() -> "tuple[Field[Any, Any], ...]":
+    return tuple(field for field in Message._meta.concrete_fields if not field.primary_key)
+
+
+def _from_db(field: "Field[Any, Any]", value: Any) -> Any:
     """A column's value as the ORM would give it (SQLite returns datetimes and JSON as text)."""
     if value is None:
         return None
@@ -248,6 +297,6 @@ def _from_db(field: Field, value: object) -> object:
 
 
 @functools.cache
-def _converters(vendor: str, field: Field) -> tuple:
+def _converters(vendor: str, field: "Field[Any, Any]") -> tuple[Any, tuple[Any, ...]]:
     column = field.get_col(field.model._meta.db_table)
     return column, tuple(connection.ops.get_db_converters(column) + column.get_db_converters(connection))
