@@ -25,7 +25,6 @@ from discussions.services import hot_statements
 from discussions.services.access import (
     CallerFacts,
     SpaceAccess,
-    SpaceWithCaller,
     access_from_annotated,
     access_from_facts,
     spaces_with_caller,
@@ -153,7 +152,7 @@ def column_values(space: Space | None) -> dict[str, object]:
     return {field.attname: getattr(space, field.attname) for field in Space._meta.concrete_fields}
 
 
-def facts_of_annotated(space: SpaceWithCaller) -> CallerFacts:
+def facts_of_annotated(space: Space) -> CallerFacts:
     return CallerFacts(
         membership_id=space.caller_membership_id,
         role=space.caller_role,
