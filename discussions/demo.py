@@ -1,4 +1,7 @@
-"""Demo discussions for ``seed_demo``: members, moderators and conversations in objective spaces."""
+"""Demo discussions for ``seed_demo``: members, moderators and conversations in objective spaces.
+
+Registered from ``DiscussionsConfig.ready()``, to run after the users (``accounts.demo``).
+"""
 
 import random
 from collections.abc import Iterator
@@ -9,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from discussions.models import Membership, Message, Space, Topic
 from discussions.rendering import render_markdown
+from hub.demo import DemoOptions
 
 SPACES_WITH_CONVERSATIONS = ["objective-9", "objective-10", "objective-6", "objective-23", "general"]
 QUESTIONS = {
@@ -43,8 +47,12 @@ LINES = [
 REACTIONS = ["👍", "🙏", "💡", "🎉"]
 
 
-def seed_discussions(rng: random.Random, options) -> Iterator[int]:
-    """Yields once per space filled (``len(SPACES_WITH_CONVERSATIONS)`` steps)."""
+def discussion_steps(options: DemoOptions) -> int:
+    return len(SPACES_WITH_CONVERSATIONS)
+
+
+def seed_discussions(rng: random.Random, options: DemoOptions) -> Iterator[int]:
+    """Yields once per space filled (``discussion_steps``)."""
     users = list(User.objects.filter(is_staff=False).order_by("pk"))
     if not users:
         return

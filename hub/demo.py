@@ -1,100 +1,118 @@
 """Realistic, deterministic demo content for a fresh Hub (``manage.py seed_demo``).
 
-Each part of the Hub adds a seeder here; every seeder draws from the one ``random.Random`` it is
-given, so the same ``--seed`` always yields the same Hub.
+``hub`` knows none of the apps: each app registers the part it seeds from its
+``AppConfig.ready()`` with ``register_seeder``, and declares there the counts it reads (``--users
+N``, ``--experts N``), which become the command's options. Parts run in ascending ``order``
+(accounts' users before the content that needs them), all in one transaction. Each part draws from
+a ``random.Random`` of its own, seeded by ``--seed`` and its name, so the same seed always yields
+the same Hub, and a part added later changes nothing that the others make.
 """
 
 import random
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from accounts.models import User
-
-DEMO_STAFF_USERNAME = "admin"
-DEMO_USER_PASSWORD = "hub-demo-password"  # noqa: S105 (demo accounts only, printed on purpose)
-BATCH_SIZE = 1000
-
-GIVEN_NAMES = [
-    "Amina", "Kwame", "Fatou", "Tendai", "Chiara", "Lars", "Ana", "Mateo", "Sofía", "Lucía", "Priya", "Arjun",
-    "Mei", "Wei", "Yuki", "Hiroshi", "Olga", "Dmitri", "Leila", "Omar", "Nour", "Youssef", "Aroha", "Tane",
-    "Siosaia", "Mele", "Ingrid", "Pierre", "Camille", "Joaquín", "Thandiwe", "Chukwuemeka", "Ayesha", "Farid",
-    "Bich", "Minh", "Grace", "Samuel", "Esther", "Rafael",
-]  # fmt: skip
-FAMILY_NAMES = [
-    "Diallo", "Mensah", "Ndiaye", "Moyo", "Rossi", "Andersen", "Silva", "González", "Ramírez", "Herrera",
-    "Sharma", "Patel", "Chen", "Li", "Tanaka", "Sato", "Ivanova", "Petrov", "Haddad", "Mansour", "Khalil",
-    "El Amrani", "Ngata", "Parata", "Tupou", "Fifita", "Johansson", "Dubois", "Lefèvre", "Castillo", "Dlamini",
-    "Okafor", "Rahman", "Karimi", "Nguyen", "Tran", "Mwangi", "Otieno", "Kagame", "Flores",
-]  # fmt: skip
-EMAIL_DOMAINS = ["iom.int", "unodc.org", "ilo.org", "unhcr.org", "gov.example", "ngo.example", "univ.example"]
+DEFAULT_SEED = 2018
 
 
-@dataclass
+@dataclass(frozen=True)
+class DemoCount:
+    """A number of things a part makes, given on the command line as ``--<name> N``."""
+
+    name: str
+    default: int
+    help: str
+
+
+@dataclass(frozen=True)
 class DemoOptions:
-    seed: int = 2018
-    users: int = 60
+    seed: int = DEFAULT_SEED
+    counts: Mapping[str, int] = field(default_factory=dict)  # by ``DemoCount.name``
+
+    def count(self, name: str) -> int:
+        """The count asked for, else the default its part declared."""
+        if name in self.counts:
+            return self.counts[name]
+        return _declared_count(name).default
 
 
 Seeder = Callable[[random.Random, DemoOptions], Iterator[int]]
-"""A seeder yields progress steps as it goes (drives the progress bar); its count says how many."""
+"""A seeder yields progress steps as it goes (drives the progress bar); its ``steps`` say how many."""
 
 
-def seed_users(rng: random.Random, options: DemoOptions) -> Iterator[int]:
-    password = make_password(DEMO_USER_PASSWORD)  # hashed once: Argon2 is slow on purpose
-    staff = User(username=DEMO_STAFF_USERNAME, email="admin@hub.example", display_name="Hub Administrator",
-                 is_staff=True, is_superuser=True, password=password)  # fmt: skip
-    staff.save()
-    yield 1
-    taken = {DEMO_STAFF_USERNAME}
-    batch = []
-    for index in range(options.users):
-        given, family = rng.choice(GIVEN_NAMES), rng.choice(FAMILY_NAMES)
-        username = _unique(f"{given}.{family}".lower().replace(" ", ""), taken, index)
-        batch.append(User(username=username, email=f"{username}@{rng.choice(EMAIL_DOMAINS)}",
-                          display_name=f"{given} {family}", password=password))  # fmt: skip
-        if len(batch) >= BATCH_SIZE:
-            User.objects.bulk_create(batch)
-            yield len(batch)
-            batch = []
-    User.objects.bulk_create(batch)
-    yield len(batch)
+@dataclass(frozen=True)
+class DemoPart:
+    name: str
+    seeder: Seeder
+    steps: Callable[[DemoOptions], int]
+    order: int
+    counts: tuple[DemoCount, ...] = ()
+    already_seeded: Callable[[], bool] | None = None
+    notice: Callable[[], str] | None = None
 
 
-def _unique(username: str, taken: set[str], index: int) -> str:
-    candidate = username if username not in taken else f"{username}{index}"
-    taken.add(candidate)
-    return candidate
+_parts: dict[str, DemoPart] = {}
 
 
-def _seed_discussions(rng: random.Random, options: DemoOptions) -> Iterator[int]:
-    from discussions.demo import seed_discussions
+def register_seeder(
+    name: str,
+    seeder: Seeder,
+    steps: Callable[[DemoOptions], int],
+    *,
+    order: int,
+    counts: tuple[DemoCount, ...] = (),
+    already_seeded: Callable[[], bool] | None = None,
+    notice: Callable[[], str] | None = None,
+) -> None:
+    """Add an app's part of the demo. Call from ``AppConfig.ready()``.
 
-    yield from seed_discussions(rng, options)
+    ``steps(options)`` is how many steps ``seeder`` will yield in all. ``already_seeded`` tells
+    whether this database already holds the demo (``seed_demo`` then refuses, or with
+    ``--if-empty`` skips); ``notice`` is a line printed once the demo is there (how to log in).
+    Registering a name again replaces it (``ready()`` may run more than once in tests).
+    """
+    taken = {count.name: part.name for part in _parts.values() if part.name != name for count in part.counts}
+    for count in counts:
+        if count.name in taken:
+            raise ImproperlyConfigured(f"seed_demo --{count.name} is declared by both {taken[count.name]} and {name}")
+    _parts[name] = DemoPart(name, seeder, steps, order, counts, already_seeded, notice)
 
 
-def _discussion_steps() -> int:
-    from discussions.demo import SPACES_WITH_CONVERSATIONS
+def demo_parts() -> list[DemoPart]:
+    """The registered parts, in the order they run."""
+    return sorted(_parts.values(), key=lambda part: (part.order, part.name))
 
-    return len(SPACES_WITH_CONVERSATIONS)
+
+def demo_counts() -> list[DemoCount]:
+    return [count for part in demo_parts() for count in part.counts]
 
 
-SEEDERS: list[tuple[str, Seeder, Callable[[DemoOptions], int]]] = [
-    ("users", seed_users, lambda options: options.users + 1),
-    ("discussions", _seed_discussions, lambda options: _discussion_steps()),
-]
+def _declared_count(name: str) -> DemoCount:
+    for count in demo_counts():
+        if count.name == name:
+            return count
+    raise KeyError(f"no demo part declares the count {name!r}")
 
 
 def demo_already_seeded() -> bool:
-    return User.objects.filter(username=DEMO_STAFF_USERNAME).exists()
+    return any(part.already_seeded() for part in demo_parts() if part.already_seeded is not None)
 
 
-def seed_demo(options: DemoOptions, progress: Callable[[int], None]) -> None:
+def demo_steps(options: DemoOptions) -> int:
+    return sum(part.steps(options) for part in demo_parts())
+
+
+def demo_notices() -> list[str]:
+    return [part.notice() for part in demo_parts() if part.notice is not None]
+
+
+def seed_demo(options: DemoOptions, progress: Callable[[int], object]) -> None:
     """Fill the Hub; one transaction, so a failure leaves nothing half-made."""
-    rng = random.Random(options.seed)  # noqa: S311 (demo data, determinism wanted)
     with transaction.atomic():
-        for _name, seeder, _total in SEEDERS:
-            for created in seeder(rng, options):
-                progress(created)
+        for part in demo_parts():
+            rng = random.Random(f"{options.seed}:{part.name}")  # noqa: S311 (demo data, determinism wanted)
+            for steps in part.seeder(rng, options):
+                progress(steps)

@@ -8,13 +8,13 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from gcm.selectors import objectives_in_order
 from hub.health import health_report
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "hub/home.html", {"objectives": objectives_in_order()})
+    """The introduction, then the sections apps register (``hub.home``)."""
+    return render(request, "hub/home.html")
 
 
 @never_cache

@@ -1,34 +1,49 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from hub.demo import DEMO_STAFF_USERNAME, DEMO_USER_PASSWORD, SEEDERS, DemoOptions, demo_already_seeded, seed_demo
+from hub.demo import (
+    DEFAULT_SEED,
+    DemoOptions,
+    demo_already_seeded,
+    demo_counts,
+    demo_notices,
+    demo_parts,
+    demo_steps,
+    seed_demo,
+)
 
 
 class Command(BaseCommand):
-    help = "Fill a fresh Hub with realistic demo users and content (deterministic with --seed)."
+    help = (
+        "Fill a fresh Hub with realistic demo users and content (deterministic with --seed). "
+        "Each app adds its part, and the counts it takes (--users N, ...)."
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=2018, help="Random seed; the same seed, the same Hub.")
-        parser.add_argument("--users", type=int, default=60, help="How many demo users besides the staff user.")
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed; the same seed, the same Hub.")
+        for count in demo_counts():
+            parser.add_argument(f"--{count.name}", type=int, default=count.default, metavar="N",
+                                help=f"{count.help} Default: {count.default}.")  # fmt: skip
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if demo data is already loaded.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar (for logs).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if demo_already_seeded():
             if options["if_empty"]:
                 self.stdout.write("Demo data is already loaded.")
-                self._print_login()
+                self._print_notices()
                 return
-            raise CommandError("Demo data is already loaded (the demo staff user exists); use a fresh database.")
-        demo = DemoOptions(seed=options["seed"], users=options["users"])
-        total = sum(count(demo) for _name, _seeder, count in SEEDERS)
-        with tqdm(total=total, desc="Seeding demo data", disable=options["no_progress"]) as bar:
+            raise CommandError("Demo data is already loaded; use a fresh database (or --if-empty).")
+        demo = DemoOptions(seed=options["seed"], counts={count.name: options[count.name] for count in demo_counts()})
+        parts = ", ".join(part.name for part in demo_parts())
+        with tqdm(total=demo_steps(demo), desc=f"Seeding demo data ({parts})", disable=options["no_progress"]) as bar:
             seed_demo(demo, progress=bar.update)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        self._print_login()
+        self._print_notices()
 
-    def _print_login(self) -> None:
-        self.stdout.write(
-            f"Staff login: username {DEMO_STAFF_USERNAME!r}, password {DEMO_USER_PASSWORD!r} "
-            "(every demo user has the same password)."
-        )
+    def _print_notices(self) -> None:
+        for notice in demo_notices():
+            self.stdout.write(notice)
