@@ -6,7 +6,7 @@ from accounts.models import LoginLockout, User
 
 @admin.register(User)
 class HubUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, (None, {"fields": ("display_name",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), (None, {"fields": ("display_name",)}))
     list_display = ("username", "display_name", "email", "is_staff", "is_active", "date_joined")
     search_fields = ("username", "display_name", "email")
 

@@ -1,13 +1,18 @@
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.callers import AuthenticatedRequest
 from accounts.serializers import (
     MeSerializer,
     RegisteredUserSerializer,
@@ -15,8 +20,11 @@ from accounts.serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
-from hub.errors import HubError
+from hub.errors import ErrorCode, HubError
 from hub.openapi import api_errors
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission
 
 
 class RegisterThrottle(SimpleRateThrottle):
@@ -27,7 +35,7 @@ class RegisterThrottle(SimpleRateThrottle):
     def get_rate(self) -> str:
         return settings.REGISTER_THROTTLE_RATE
 
-    def get_cache_key(self, request, view) -> str:
+    def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
@@ -44,8 +52,20 @@ class RegisterView(APIView):
 
 
 class TokenView(APIView):
+    """POST exchanges a username and password for the API token; DELETE revokes the caller's token."""
+
     permission_classes = [permissions.AllowAny]
-    authentication_classes = []
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        # Logging in must not be refused over a stale token or session sent along with it.
+        if self.request is not None and self.request.method == "POST":
+            return []
+        return super().get_authenticators()
+
+    def get_permissions(self) -> "Sequence[_SupportsHasPermission]":
+        if self.request is not None and self.request.method == "DELETE":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
 
     @extend_schema(operation_id="auth_token_create", request=TokenRequestSerializer, responses={200: TokenSerializer})
     @api_errors(429)  # the login throttle (accounts.login_throttle), counted per username
@@ -54,19 +74,25 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         user = services.user_authenticate(request=request._request, **serializer.validated_data)
         if user is None:
-            raise HubError("invalid_credentials", _("Unable to log in with the provided credentials."))
+            raise HubError(ErrorCode.INVALID_CREDENTIALS, _("Unable to log in with the provided credentials."))
         return Response({"token": services.token_for(user)})
+
+    @extend_schema(operation_id="auth_token_revoke", request=None, responses={204: None})
+    def delete(self, request: AuthenticatedRequest) -> Response:
+        """Sockets opened with the token are closed with 4401 on every server process."""
+        services.token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(operation_id="me_retrieve", responses=MeSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(MeSerializer(request.user).data)
 
     @extend_schema(operation_id="me_update", request=MeSerializer, responses=MeSerializer)
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedRequest) -> Response:
         serializer = MeSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **serializer.validated_data)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -13,7 +15,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     throttled: HubError | None = None
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:
@@ -41,19 +43,20 @@ class RegistrationForm(forms.Form):
     password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
+        username: str = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("A user with that username already exists."))
         return username
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
+        email: str = self.cleaned_data["email"]
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("A user with that email address already exists."))
         return email
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         password1, password2 = data.get("password1"), data.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords differ."))

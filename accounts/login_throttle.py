@@ -11,7 +11,7 @@ limit past the check (a check-then-record scheme would let every request of a bu
 """
 
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import LoginAttempt, LoginLockout
-from hub.errors import HubError
+from hub.errors import ErrorCode, HubError
 
 
 def normalize_username(username: str) -> str:
@@ -56,7 +56,7 @@ def prune_login_attempts() -> int:
     return attempts + lockouts
 
 
-def _lock(key: str, *, until) -> None:
+def _lock(key: str, *, until: datetime) -> None:
     # The attempts stay: deleting them would let parallel attempts that already passed the
     # lockout check count from zero. They age out of the window as the lockout runs out.
     try:
@@ -69,7 +69,7 @@ def _lock(key: str, *, until) -> None:
 def _locked_out(remaining: timedelta) -> HubError:
     retry_after = max(1, int(remaining.total_seconds() + 0.999))
     return HubError(
-        "throttled",
+        ErrorCode.THROTTLED,
         _("Too many failed logins for this username. Try again in %(minutes)d minutes.")
         % {"minutes": max(1, round(retry_after / 60))},
         status=429,

@@ -1,15 +1,17 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
-class HubUserManager(UserManager):
-    def get_by_natural_key(self, username: str) -> "User":
+class HubUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
         # Usernames are unique regardless of case, so "Amina" logs in as "amina".
         return self.get(username__iexact=username)
 
-    async def aget_by_natural_key(self, username: str) -> "User":
+    async def aget_by_natural_key(self, username: str | None) -> "User":
         return await self.aget(username__iexact=username)
 
 
@@ -26,7 +28,7 @@ class User(AbstractUser):
         RUSSIAN = "ru", "Русский"
         SPANISH = "es", "Español"
 
-    objects = HubUserManager()
+    objects: ClassVar[HubUserManager] = HubUserManager()
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     email = models.EmailField(_("email address"))

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,7 @@ from rest_framework import serializers
 from accounts.models import User
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(serializers.Serializer[None]):
     username = serializers.RegexField(
         r"^[\w.@+-]+\Z",
         max_length=150,
@@ -27,7 +29,7 @@ class RegisterSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("A user with that email address already exists."))
         return value
 
-    def validate(self, attrs: dict) -> dict:
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # The similarity validator compares against these attributes of an unsaved user.
         candidate = User(username=attrs["username"], email=attrs["email"], display_name=attrs["display_name"])
         try:
@@ -37,23 +39,23 @@ class RegisterSerializer(serializers.Serializer):
         return attrs
 
 
-class RegisteredUserSerializer(serializers.ModelSerializer):
+class RegisteredUserSerializer(serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = ["id", "username", "display_name"]
 
 
 @extend_schema_serializer(component_name="Credentials")
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(serializers.Serializer[None]):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(serializers.Serializer[None]):
     token = serializers.CharField()
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(serializers.ModelSerializer[User]):
     expert_id = serializers.SerializerMethodField()
     # One of the six UN languages by the API's codes, or "" for not chosen (then the page's
     # language switcher or Accept-Language decides); anything else is a 400 naming the field.

@@ -8,7 +8,11 @@ from rest_framework.authtoken.models import Token
 
 from accounts.login_throttle import login_attempt_begin, login_attempt_succeeded
 from accounts.models import User
-from hub.errors import HubError
+from accounts.socket_auth import token_credential
+from hub.errors import ErrorCode, HubError
+from realtime.codes import CloseCode
+from realtime.envelopes import credential_envelope
+from realtime.publish import publish_on_commit
 
 
 def user_register(*, username: str, email: str, password: str, display_name: str = "") -> User:
@@ -22,7 +26,7 @@ def user_register(*, username: str, email: str, password: str, display_name: str
             user.set_password(password)
             user.save()
     except IntegrityError as error:
-        raise HubError("duplicate", _("A user with that username or email already exists.")) from error
+        raise HubError(ErrorCode.DUPLICATE, _("A user with that username or email already exists.")) from error
     return user
 
 
@@ -37,7 +41,30 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
 
 def token_for(user: User) -> str:
     token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    key: str = token.key  # drf-stubs leave the field untyped
+    return key
+
+
+def token_revoke(*, user: User) -> bool:
+    """Delete the user's API token; after commit, every socket opened with it is closed with 4401
+    on every server process. False if the user had no token."""
+    with transaction.atomic():
+        keys = list(Token.objects.select_for_update().filter(user=user).values_list("key", flat=True))
+        Token.objects.filter(user=user).delete()
+        for key in keys:
+            publish_on_commit(credential_envelope(token_credential(user.pk, key), CloseCode.UNAUTHENTICATED))
+    return bool(keys)
+
+
+def tokens_revoked(credentials: set[str]) -> set[str]:
+    """Of these socket credentials, the token ones whose token no longer exists (or whose user
+    was deactivated): the periodic re-check behind the revocation envelope."""
+    wanted = {credential for credential in credentials if credential.startswith("token:")}
+    if not wanted:
+        return set()
+    user_ids = {int(credential.split(":")[1]) for credential in wanted}
+    tokens = Token.objects.filter(user_id__in=user_ids, user__is_active=True).values_list("user_id", "key")
+    return wanted - {token_credential(user_id, key) for user_id, key in tokens}
 
 
 def user_update_profile(*, user: User, display_name: str | None = None, language: str | None = None) -> User:

@@ -8,26 +8,37 @@ short. A bad token or session leaves the socket anonymous, and each consumer ref
 sockets its own way.
 """
 
+import hashlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
+
+from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
 from channels.auth import get_user
 from channels.middleware import BaseMiddleware
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.http.cookie import parse_cookie
 from django.utils.module_loading import import_string
 from rest_framework.authtoken.models import Token
 
+from accounts.models import User
 from hub.db import database_sync_to_async
 
+if TYPE_CHECKING:
+    from channels.consumer import _ChannelScope
+    from channels.utils import _ChannelApplication
 
-def header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+
+def header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
     for key, value in headers:
         if key == name:
             return value.decode("latin1")
     return None
 
 
-def token_from_headers(headers: list[tuple[bytes, bytes]]) -> str | None:
+def token_from_headers(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
     value = header(headers, b"authorization")
     if value is None:
         return None
@@ -35,25 +46,45 @@ def token_from_headers(headers: list[tuple[bytes, bytes]]) -> str | None:
     return key.strip() if scheme.lower() == "token" and key.strip() else None
 
 
+def token_credential(user_id: int, key: str) -> str:
+    """What a token-authenticated socket carries so that revoking the token closes it: the user
+    id and a digest of the token (it travels through Redis; the token itself never does)."""
+    return f"token:{user_id}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+
+
 @database_sync_to_async
-def user_for_token(key: str):
+def user_for_token(key: str) -> User | AnonymousUser:
     token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
+    user: User | None = token.user if token is not None else None  # drf-stubs leave Token.user untyped
+    if user is None or not user.is_active:
         return AnonymousUser()
-    return token.user
+    return user
 
 
-async def user_for_session(cookie_header: str | None):
+async def user_for_session(cookie_header: str | None) -> AbstractBaseUser | AnonymousUser:
     session_key = parse_cookie(cookie_header or "").get(settings.SESSION_COOKIE_NAME)
     if not session_key:
         return AnonymousUser()
     store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")(session_key)
-    return await get_user({"session": store})
+    # Channels' get_user reads the scope's "session" alone; its stubs ask for a whole scope.
+    return await get_user({"session": store})  # type: ignore[typeddict-item]
 
 
 class SocketAuthMiddleware(BaseMiddleware):
-    async def __call__(self, scope, receive, send):
+    async def __call__(
+        self, scope: "_ChannelScope", receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> "_ChannelApplication":
         headers = scope.get("headers", [])
         key = token_from_headers(headers)
-        user = await user_for_token(key) if key is not None else await user_for_session(header(headers, b"cookie"))
-        return await super().__call__(dict(scope, user=user), receive, send)
+        credential = None
+        user: AbstractBaseUser | AnonymousUser
+        if key is not None:
+            user = await user_for_token(key)
+            if user.is_authenticated:
+                credential = token_credential(user.pk, key)
+        else:
+            user = await user_for_session(header(headers, b"cookie"))
+        # The scope's "user" is the user itself rather than Channels' lazy wrapper that its stubs
+        # name (the same interface), and "credential" is the Hub's own key.
+        authenticated = cast("_ChannelScope", dict(scope, user=user, credential=credential))
+        return await super().__call__(authenticated, receive, send)

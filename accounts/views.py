@@ -1,4 +1,5 @@
 from django.contrib.auth import login
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +15,9 @@ class HubLoginView(LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def form_invalid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
-        if form.throttled is not None:
+        if isinstance(form, ThrottledAuthenticationForm) and form.throttled is not None:
             response.status_code = 429
             response["Retry-After"] = str(form.throttled.retry_after)
         return response

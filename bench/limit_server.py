@@ -3,12 +3,12 @@
 import asyncio
 import sys
 
-from websockets.asyncio.server import broadcast, serve
+from websockets.asyncio.server import ServerConnection, broadcast, serve
 
-CLIENTS: set = set()
+CLIENTS: set[ServerConnection] = set()
 
 
-async def handler(websocket):
+async def handler(websocket: ServerConnection) -> None:
     CLIENTS.add(websocket)
     try:
         async for message in websocket:

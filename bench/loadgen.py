@@ -12,17 +12,19 @@ import os
 import resource
 import sys
 import time
+from typing import Any
 
 import orjson
 import websockets
+from websockets.asyncio.client import ClientConnection
 
 try:
     import uvloop
 except ImportError:  # pragma: no cover
-    uvloop = None
+    uvloop = None  # type: ignore[assignment]  # (mypy types the name as the module)
 
 
-def emit(**fields) -> None:
+def emit(**fields: Any) -> None:
     print(json.dumps({"t": time.monotonic(), **fields}), flush=True)
 
 
@@ -34,7 +36,7 @@ def cpu_seconds() -> float:
 class Client:
     """One connected socket and what it has seen."""
 
-    def __init__(self, index: int, kind: str):
+    def __init__(self, index: int, kind: str) -> None:
         self.index = index
         self.kind = kind
         self.last_counter: dict[int, int] = {}
@@ -43,7 +45,7 @@ class Client:
         self.seq_gaps = 0
         self.last_seq = 0
         self.latencies_ns: list[int] = []
-        self.socket = None
+        self.socket: ClientConnection | None = None
         self.done = asyncio.Event()
         self.expected = 0
         self.last_received_at = 0.0
@@ -53,14 +55,16 @@ class Client:
             return text
         frame = orjson.loads(text)
         if self.kind == "peer":
-            return frame["message"]
+            message: str = frame["message"]
+            return message
         if frame.get("type") != "message.new":
             return None
         seq = frame["message"]["seq"]
         if self.last_seq and seq != self.last_seq + 1:
             self.seq_gaps += 1
         self.last_seq = seq
-        return frame["message"]["body"]
+        body: str = frame["message"]["body"]
+        return body
 
     def on_text(self, text: str, now_ns: int) -> None:
         payload = self.payload_of(text)
@@ -85,24 +89,25 @@ def frame_for(kind: str, payload: str, client_id: str) -> str:
     return payload
 
 
-async def connect(plan: dict, client: Client, url: str, token: str | None) -> None:
+async def connect(plan: dict[str, Any], client: Client, url: str, token: str | None) -> None:
     headers = {"Authorization": f"Token {token}"} if token else None
-    client.socket = await websockets.connect(
+    client.socket = socket = await websockets.connect(
         url, additional_headers=headers, max_size=2**22, ping_interval=None, max_queue=None, compression=None
     )
     if plan["kind"] == "hub":
-        hello = orjson.loads(await client.socket.recv())
+        hello = orjson.loads(await socket.recv())
         assert hello["type"] == "hello", hello
         client.last_seq = hello["last_seq"]
 
 
 async def read_forever(client: Client) -> None:
     monotonic_ns = time.monotonic_ns
-    async for text in client.socket:
-        client.on_text(text, monotonic_ns())
+    assert client.socket is not None  # connected before any reader starts
+    async for text in client.socket:  # the servers send text frames
+        client.on_text(text if isinstance(text, str) else text.decode(), monotonic_ns())
 
 
-async def main(plan: dict) -> None:
+async def main(plan: dict[str, Any]) -> None:
     kind, urls, tokens = plan["kind"], plan["urls"], plan.get("tokens") or []
     clients = [Client(index, kind) for index in range(plan["n"])]
     limit = asyncio.Semaphore(50)
@@ -130,7 +135,9 @@ async def main(plan: dict) -> None:
         counter = counters.get(sender_index, 0)
         counters[sender_index] = counter + 1
         payload = f"{sender_index}:{counter}:{time.monotonic_ns()}"
-        await clients[sender_index].socket.send(frame_for(kind, payload, f"b{sender_index}-{counter}"))
+        socket = clients[sender_index].socket
+        assert socket is not None  # every client connected first
+        await socket.send(frame_for(kind, payload, f"b{sender_index}-{counter}"))
         sent_total += 1
 
     async def wait_delivered(total: int, stall_seconds: float) -> bool:
@@ -202,7 +209,7 @@ async def main(plan: dict) -> None:
 
     for reader in readers:
         reader.cancel()
-    await asyncio.gather(*(client.socket.close() for client in clients), return_exceptions=True)
+    await asyncio.gather(*(client.socket.close() for client in clients if client.socket), return_exceptions=True)
     steady_latencies.sort()
     received = sum(client.received for client in clients)
     expected = sent_total * len(clients)

@@ -12,16 +12,17 @@ import os
 import platform
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
+
+from bench.report import median_rows, plot, print_table, target_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-IMAGES = ROOT / "docs" / "img"
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -36,7 +37,8 @@ def free_port() -> int:
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def hub_env() -> dict[str, str]:
@@ -67,7 +69,7 @@ def rss_kib(pid: int) -> int:
 
 
 def pin(pid: int, cpu: int) -> None:
-    if os.cpu_count() and os.cpu_count() > cpu:
+    if (cpus := os.cpu_count()) and cpus > cpu:
         os.sched_setaffinity(pid, {cpu})
 
 
@@ -97,7 +99,7 @@ def wait_port(port: int, timeout: float = 30) -> None:
 class Servers:
     """The server processes of one configuration."""
 
-    def __init__(self, name: str, processes: list[subprocess.Popen], urls: list[str]):
+    def __init__(self, name: str, processes: list[subprocess.Popen[bytes]], urls: list[str]) -> None:
         self.name, self.processes, self.urls = name, processes, urls
 
     @property
@@ -120,12 +122,12 @@ class Servers:
                 process.kill()
 
 
-def hub_server(port: int, env: dict[str, str]) -> subprocess.Popen:
+def hub_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     args = [PYTHON, "-m", "config.serve", "--port", str(port), "--log-level", "warning"]
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def uvicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+def uvicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """The peer under the same ASGI server, with the same options as the Hub's ``config.serve``."""
     args = [str(BIN / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop",
             "--http", "httptools", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
@@ -167,7 +169,8 @@ def prepare_hub(count: int) -> list[str]:
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    tokens: list[str] = json.loads(out.strip().splitlines()[-1])
+    return tokens
 
 
 def ensure_database() -> None:
@@ -194,7 +197,7 @@ def ensure_database() -> None:
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=hub_env(), check=True)
 
 
-def run_one(name: str, n: int, plan: dict) -> dict:
+def run_one(name: str, n: int, plan: dict[str, Any]) -> dict[str, Any]:
     senders = plan["steady"]["senders"] + plan["burst"]["senders"]
     tokens = prepare_hub(max(n, senders)) if name.startswith("hub") else None
     if name == "peer":
@@ -216,7 +219,8 @@ def run_one(name: str, n: int, plan: dict) -> dict:
         client = subprocess.Popen(
             [PYTHON, "-m", "bench.loadgen", json.dumps(load)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
         )
-        marks: dict[str, dict] = {}
+        marks: dict[str, dict[str, Any]] = {}
+        assert client.stdout is not None  # (stdout=PIPE)
         for line in client.stdout:
             mark = json.loads(line)
             mark["server_cpu"] = servers.cpu()
@@ -229,7 +233,7 @@ def run_one(name: str, n: int, plan: dict) -> dict:
     return summarize(name, n, marks, rss_before)
 
 
-def summarize(name: str, n: int, marks: dict[str, dict], rss_before: int) -> dict:
+def summarize(name: str, n: int, marks: dict[str, dict[str, Any]], rss_before: int) -> dict[str, Any]:
     result = marks["result"]
     burst = marks["burst_end"]
     burst_cpu = burst["server_cpu"] - marks["burst_start"]["server_cpu"]
@@ -266,108 +270,6 @@ def messages_in_database() -> int:
     return int(subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip())
 
 
-def cell(row: dict, column: str) -> str:
-    value = row.get(column, "")
-    if value is None and column.startswith("steady_p"):
-        return "> give-up"  # the percentile fell among deliveries that never came
-    return str(value)
-
-
-def print_table(rows: list[dict]) -> None:
-    columns = [
-        "server",
-        "n",
-        "throughput_per_s",
-        "steady_p50_ms",
-        "steady_p99_ms",
-        "lost",
-        "duplicates_or_reorders",
-        "cpu_s_per_1000",
-        "rss_kib_per_connection",
-        "idle_cpu_percent",
-        "client_bound",
-        "stored",
-    ]
-    widths = {column: max(len(column), *(len(cell(row, column)) for row in rows)) for column in columns}
-    print("  ".join(column.ljust(widths[column]) for column in columns))
-    for row in rows:
-        print("  ".join(cell(row, column).ljust(widths[column]) for column in columns))
-
-
-def plot(rows: list[dict]) -> list[str]:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed (pip install -e '.[bench]'): no plots", file=sys.stderr)
-        return []
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    made = []
-    for metric, label, log in (
-        ("throughput_per_s", "deliveries per second (burst)", True),
-        ("steady_p99_ms", "steady p99 latency (ms)", True),
-        ("cpu_s_per_1000", "server CPU-seconds per 1,000 deliveries", True),
-        ("rss_kib_per_connection", "server memory per connection (KiB)", False),
-    ):
-        figure, axis = plt.subplots(figsize=(6, 4))
-        for server in sorted({row["server"] for row in rows}):
-            points = sorted((row["n"], row[metric]) for row in rows if row["server"] == server and row.get(metric))
-            if points:
-                axis.plot(*zip(*points, strict=True), marker="o", label=server)
-        axis.set_xlabel("connected clients (N)")
-        axis.set_ylabel(label)
-        if log:
-            axis.set_yscale("log")
-        axis.grid(True, alpha=0.3)
-        axis.legend()
-        path = IMAGES / f"bench-{metric.replace('_', '-')}.png"
-        figure.tight_layout()
-        figure.savefig(path, dpi=100)
-        plt.close(figure)
-        made.append(str(path.relative_to(ROOT)))
-    return made
-
-
-def median_rows(runs: list[dict]) -> dict:
-    """One row from several runs of one (server, N): medians, and the worst of loss and order."""
-    row = dict(runs[0])
-    for key, value in runs[0].items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            continue
-        values = [run.get(key) for run in runs]
-        if key in ("lost", "duplicates_or_reorders", "seq_gaps"):
-            row[key] = max(values)
-        elif None not in values:
-            row[key] = statistics.median(values)
-    row["client_bound"] = any(run["client_bound"] for run in runs)
-    row["complete"] = all(run["complete"] for run in runs)
-    if "stored" in row:
-        row["stored"] = all(run["stored"] for run in runs)
-    row["runs"] = len(runs)
-    return row
-
-
-def target_lines(rows: list[dict], n: int = 500) -> list[str]:
-    """The issue's targets at N = 500, as ratios to the baselines of the same run."""
-    at = {row["server"]: row for row in rows if row["n"] == n}
-    hub, peer, limit = at.get("hub"), at.get("peer"), at.get("limit")
-    if not (hub and peer and limit):
-        return []
-
-    def ratio(a: float | None, b: float | None) -> str:
-        return f"{a / b:.2f}" if a and b else "n/a"
-
-    return [
-        f"At N = {n}: hub/peer throughput {ratio(hub['throughput_per_s'], peer['throughput_per_s'])} (target >= 5), "
-        f"hub/limit throughput {ratio(hub['throughput_per_s'], limit['throughput_per_s'])} (target >= 0.5), "
-        f"hub/limit steady p99 {ratio(hub['steady_p99_ms'], limit['steady_p99_ms'])} (target <= 3), "
-        f"hub idle CPU {hub.get('idle_cpu_percent')} % (target <= 2), lost {hub['lost']}, "
-        f"order violations {hub['duplicates_or_reorders'] + hub['seq_gaps']}, stored {hub.get('stored')}."
-    ]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="N = 100 only, short phases (under a minute)")
@@ -388,7 +290,7 @@ def main() -> None:
     if shutil.which("redis-cli") is None or shutil.which("psql") is None:
         sys.exit("make bench needs PostgreSQL and Redis (psql and redis-cli)")
     ensure_database()
-    runs: dict[tuple[str, int], list[dict]] = {}
+    runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for _repeat in range(args.repeat):
         for n in sizes:
             for name in args.servers.split(","):

@@ -12,9 +12,11 @@ import asyncio
 import json
 import subprocess
 import time
+from typing import Any
 
 import orjson
 import websockets
+from websockets.asyncio.client import ClientConnection
 
 from bench.run import REDIS_URL, ROOT, ensure_database, free_port, hub_env, hub_server, prepare_hub, rss_kib, wait_http
 
@@ -44,7 +46,7 @@ def redis_keys() -> int:
     return int(subprocess.run(["redis-cli", "-n", db, "dbsize"], capture_output=True, text=True).stdout.strip())
 
 
-async def open_client(url: str, token: str, after: int | None = None):
+async def open_client(url: str, token: str, after: int | None = None) -> ClientConnection:
     query = f"?after={after}" if after is not None else ""
     return await websockets.connect(
         f"{url}{query}",
@@ -55,7 +57,7 @@ async def open_client(url: str, token: str, after: int | None = None):
     )
 
 
-async def storm(urls: list[str], tokens: list[str], messages: int) -> dict:
+async def storm(urls: list[str], tokens: list[str], messages: int) -> dict[str, Any]:
     # Five posters, 20 messages each: within the per-user rate limit.
     posters = [await open_client(urls[0], token) for token in tokens[:5]]
     for index in range(messages):
@@ -66,7 +68,7 @@ async def storm(urls: list[str], tokens: list[str], messages: int) -> dict:
         await poster.close()
     peak_connections = 0
 
-    async def watch():
+    async def watch() -> None:
         nonlocal peak_connections
         while True:
             peak_connections = max(peak_connections, await asyncio.to_thread(db_connections))
@@ -81,7 +83,7 @@ async def storm(urls: list[str], tokens: list[str], messages: int) -> dict:
                 frame = orjson.loads(await asyncio.wait_for(socket.recv(), 60))
                 got += frame["type"] == "message.new"
             await socket.close()
-            return hello["type"] == "hello"
+            return bool(hello["type"] == "hello")
         except Exception:
             return False
 
@@ -99,7 +101,7 @@ async def storm(urls: list[str], tokens: list[str], messages: int) -> dict:
     }
 
 
-async def soak(urls: list[str], tokens: list[str], pids: list[int], minutes: float) -> dict:
+async def soak(urls: list[str], tokens: list[str], pids: list[int], minutes: float) -> dict[str, Any]:
     idle = list(await asyncio.gather(*(open_client(urls[index % len(urls)], tokens[index]) for index in range(500))))
     chatty = list(
         await asyncio.gather(*(open_client(urls[index % len(urls)], tokens[500 + index]) for index in range(50)))
@@ -108,7 +110,7 @@ async def soak(urls: list[str], tokens: list[str], pids: list[int], minutes: flo
     samples = []
     stop_at = time.monotonic() + minutes * 60
 
-    async def chat(index: int, socket) -> None:
+    async def chat(index: int, socket: ClientConnection) -> None:
         counter = 0
         while time.monotonic() < stop_at:
             await socket.send(
@@ -143,7 +145,7 @@ async def soak(urls: list[str], tokens: list[str], pids: list[int], minutes: flo
     }
 
 
-async def _drain(socket) -> None:
+async def _drain(socket: ClientConnection) -> None:
     async for _ in socket:
         pass
 

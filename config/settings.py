@@ -7,6 +7,7 @@ Two modes share all code paths and differ only here:
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -111,6 +112,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer, Celery -------------------------------------------------------------
+CHANNEL_LAYERS: dict[str, dict[str, Any]]  # two shapes below: typed once for the settings plugin
 if EMBEDDED:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 100_000}}}

@@ -1,20 +1,23 @@
 """The discussion REST API: thin views over ``discussions.services`` and ``discussions.selectors``."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, status
+from rest_framework import permissions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.callers import AuthenticatedRequest
 from discussions import payloads, selectors
 from discussions import schema as o
 from discussions import serializers as s
 from discussions.models import Message, Space
 from discussions.schema import paginated
+from discussions.selectors.spaces import SpaceWithMemberCount
 from discussions.services import editing, moderation, posting, reactions, read_markers, reports, spaces
 from discussions.services.access import SpaceAccess, require_moderator, space_access_by_slug
 from discussions.streams import space_group
@@ -23,11 +26,14 @@ from realtime.presence import online_usernames
 
 AUTHENTICATED = [permissions.IsAuthenticated]
 
+_M = TypeVar("_M", bound=Model)
 
-def _valid(serializer_class, data, **kwargs) -> dict[str, Any]:
+
+def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any, **kwargs: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    validated: dict[str, Any] = serializer.validated_data
+    return validated
 
 
 def _access(request: Request, slug: str) -> SpaceAccess:
@@ -38,10 +44,14 @@ def _space_response(space: Space, *, code: int = status.HTTP_200_OK) -> Response
     return Response(payloads.space_payload(space, member_count=selectors.member_count(space)), status=code)
 
 
-def _paginated(request: Request, view: APIView, queryset: QuerySet, to_item) -> Response:
+def _paginated(request: Request, view: APIView, queryset: QuerySet[_M], to_item: Callable[[_M], object]) -> Response:
     paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
+    page = paginator.paginate_queryset(queryset, request, view=view) or []  # None only without a page size
     return paginator.get_paginated_response([to_item(row) for row in page])
+
+
+def _space_item(space: SpaceWithMemberCount) -> payloads.SpacePayload:
+    return payloads.space_payload(space, member_count=space.member_count)
 
 
 class SpaceListView(APIView):
@@ -55,13 +65,11 @@ class SpaceListView(APIView):
         queryset = selectors.spaces_visible_to(request.user).order_by("objective__position", "name", "pk")
         if query.get("objective"):
             queryset = queryset.filter(objective__key__in=query["objective"])
-        return _paginated(
-            request, self, queryset, lambda space: payloads.space_payload(space, member_count=space.member_count)
-        )
+        return _paginated(request, self, queryset, _space_item)
 
     @extend_schema(operation_id="space_create", request=s.SpaceCreateSerializer, responses={201: o.SpaceOut})
     @api_errors(403, 409)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = _valid(s.SpaceCreateSerializer, request.data)
         space = spaces.space_create(creator=request.user, **data)
         return _space_response(space, code=status.HTTP_201_CREATED)
@@ -75,7 +83,7 @@ class SpaceDetailView(APIView):
 
     @extend_schema(operation_id="space_update", request=s.SpaceChangeSerializer, responses={200: o.SpaceOut})
     @api_errors(403)
-    def patch(self, request: Request, slug: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, slug: str) -> Response:
         access = _access(request, slug)
         require_moderator(access)
         changes = _valid(s.SpaceChangeSerializer, request.data, instance=access.space, partial=True)
@@ -87,7 +95,7 @@ class SpaceJoinView(APIView):
 
     @extend_schema(operation_id="space_join", request=None, responses={200: o.MembershipOut})
     @api_errors(403)
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         membership = spaces.space_join(slug=slug, user=request.user)
         return Response({"space": slug, "role": membership.role})
 
@@ -97,7 +105,7 @@ class SpaceLeaveView(APIView):
 
     @extend_schema(operation_id="space_leave", request=None, responses={204: None})
     @api_errors(403)
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         spaces.space_leave(slug=slug, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -109,7 +117,7 @@ class SpaceInvitationsView(APIView):
         operation_id="space_invitation_create", request=s.UsernameSerializer, responses={201: o.InvitationOut}
     )
     @api_errors(403)
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         data = _valid(s.UsernameSerializer, request.data)
         invitation = spaces.invitation_create(slug=slug, moderator=request.user, username=data["username"])
         body = {"space": slug, "username": invitation.user.username, "created_at": payloads.iso(invitation.created_at)}
@@ -135,7 +143,7 @@ class SpaceQuestionsView(APIView):
 
     @extend_schema(operation_id="space_question_create", request=s.QuestionSerializer, responses={201: o.MessageOut})
     @api_errors(403, 409, 413, 429)
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         data = _valid(s.QuestionSerializer, request.data)
         result = spaces.question_pose(slug=slug, moderator=request.user, **data)
         return Response(payloads.message_payload(result.message, space_slug=slug), status=status.HTTP_201_CREATED)
@@ -160,7 +168,7 @@ class SpaceModeratorsView(APIView):
 
     @extend_schema(operation_id="space_moderator_add", request=s.UsernameSerializer, responses={201: o.ModeratorOut})
     @api_errors(403)
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         data = _valid(s.UsernameSerializer, request.data)
         spaces.moderator_set(slug=slug, staff=request.user, username=data["username"], moderator=True)
         return Response({"username": data["username"], "role": "moderator"}, status=status.HTTP_201_CREATED)
@@ -171,7 +179,7 @@ class SpaceModeratorDetailView(APIView):
 
     @extend_schema(operation_id="space_moderator_remove", responses={204: None})
     @api_errors(403)
-    def delete(self, request: Request, slug: str, username: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, slug: str, username: str) -> Response:
         spaces.moderator_set(slug=slug, staff=request.user, username=username, moderator=False)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -181,7 +189,7 @@ class SpaceBansView(APIView):
 
     @extend_schema(operation_id="space_ban_create", request=s.BanSerializer, responses={201: o.RestrictionOut})
     @api_errors(403)
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         data = _valid(s.BanSerializer, request.data)
         ban = moderation.ban_create(slug=slug, moderator=request.user, **data)
         return Response(payloads.restriction_payload(ban), status=status.HTTP_201_CREATED)
@@ -192,7 +200,7 @@ class SpaceBanDetailView(APIView):
 
     @extend_schema(operation_id="space_ban_remove", responses={204: None})
     @api_errors(403)
-    def delete(self, request: Request, slug: str, username: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, slug: str, username: str) -> Response:
         moderation.ban_remove(slug=slug, moderator=request.user, username=username)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -202,7 +210,7 @@ class SpaceMutesView(APIView):
 
     @extend_schema(operation_id="space_mute_create", request=s.MuteSerializer, responses={201: o.RestrictionOut})
     @api_errors(403)
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         data = _valid(s.MuteSerializer, request.data)
         mute = moderation.mute_create(slug=slug, moderator=request.user, **data)
         return Response(payloads.restriction_payload(mute), status=status.HTTP_201_CREATED)
@@ -213,7 +221,7 @@ class SpaceMuteDetailView(APIView):
 
     @extend_schema(operation_id="space_mute_remove", responses={204: None})
     @api_errors(403)
-    def delete(self, request: Request, slug: str, username: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, slug: str, username: str) -> Response:
         moderation.mute_remove(slug=slug, moderator=request.user, username=username)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -257,7 +265,7 @@ class SpaceReadView(APIView):
 
     @extend_schema(operation_id="space_mark_read", request=s.ReadSerializer, responses={200: o.ReadOut})
     @api_errors(403)
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         data = _valid(s.ReadSerializer, request.data)
         return Response({"last_read_seq": read_markers.read_mark(slug=slug, user=request.user, seq=data["seq"])})
 
@@ -294,7 +302,7 @@ class SpaceMessagesView(APIView):
         },
     )
     @api_errors(403, 409, 413, 429)
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthenticatedRequest, slug: str) -> Response:
         data = _valid(s.MessagePostSerializer, request.data)
         result = posting.message_post(slug=slug, author=request.user, **data)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
@@ -311,13 +319,13 @@ class MessageDetailView(APIView):
 
     @extend_schema(operation_id="message_edit", request=s.MessageEditSerializer, responses={200: o.MessageOut})
     @api_errors(403, 413)
-    def patch(self, request: Request, message_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, message_id: int) -> Response:
         data = _valid(s.MessageEditSerializer, request.data)
         return _message_response(editing.message_edit(message_id=message_id, user=request.user, **data))
 
     @extend_schema(operation_id="message_delete", responses={200: o.MessageOut})
     @api_errors(403)
-    def delete(self, request: Request, message_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, message_id: int) -> Response:
         return _message_response(editing.message_delete(message_id=message_id, user=request.user))
 
 
@@ -326,12 +334,12 @@ class MessagePinView(APIView):
 
     @extend_schema(operation_id="message_pin", request=None, responses={200: o.MessageOut})
     @api_errors(403)
-    def post(self, request: Request, message_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, message_id: int) -> Response:
         return _message_response(editing.message_pin(message_id=message_id, user=request.user, pinned=True))
 
     @extend_schema(operation_id="message_unpin", responses={200: o.MessageOut})
     @api_errors(403)
-    def delete(self, request: Request, message_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, message_id: int) -> Response:
         return _message_response(editing.message_pin(message_id=message_id, user=request.user, pinned=False))
 
 
@@ -340,7 +348,7 @@ class MessageReactionsView(APIView):
 
     @extend_schema(operation_id="reaction_add", request=s.ReactionSerializer, responses={200: o.ReactionsOut})
     @api_errors(403)
-    def post(self, request: Request, message_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, message_id: int) -> Response:
         data = _valid(s.ReactionSerializer, request.data)
         message = reactions.reaction_set(message_id=message_id, user=request.user, emoji=data["emoji"], present=True)
         return Response({"seq": message.seq, "reactions": message.reactions})
@@ -351,7 +359,7 @@ class MessageReactionDetailView(APIView):
 
     @extend_schema(operation_id="reaction_remove", responses={200: o.ReactionsOut})
     @api_errors(400, 403)
-    def delete(self, request: Request, message_id: int, emoji: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, message_id: int, emoji: str) -> Response:
         message = reactions.reaction_set(message_id=message_id, user=request.user, emoji=emoji, present=False)
         return Response({"seq": message.seq, "reactions": message.reactions})
 
@@ -361,7 +369,7 @@ class MessageReportsView(APIView):
 
     @extend_schema(operation_id="message_report", request=s.ReportSerializer, responses={201: o.ReportCreatedOut})
     @api_errors(403)
-    def post(self, request: Request, message_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, message_id: int) -> Response:
         data = _valid(s.ReportSerializer, request.data)
         report = reports.report_create(message_id=message_id, user=request.user, reason=data["reason"])
         return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)

@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from discussions import client_frames as f
 from discussions import payloads
 from discussions.selectors import sockets
@@ -16,7 +18,7 @@ from hub.errors import ErrorCode, HubError
 from realtime.consumer import StreamConsumer, StreamOpening, StreamStart
 from realtime.frames import pong_frame
 from realtime.publish import apublish
-from realtime.write_batches import write_batcher
+from realtime.write_batches import WriteBatch, write_batcher
 
 _socket_access = database_sync_to_async(sockets.socket_access)
 _socket_start = database_sync_to_async(sockets.socket_start)
@@ -34,8 +36,11 @@ class SpaceConsumer(StreamConsumer):
 
     slug: str
     space_id: int
+    user: User
 
-    async def open_stream(self, user: Any) -> StreamOpening:
+    async def open_stream(self, user: AbstractBaseUser) -> StreamOpening:
+        assert isinstance(user, User)  # noqa: S101 (the AUTH_USER_MODEL; connect refused anonymous sockets)
+        self.user = user
         self.slug = self.scope["url_route"]["kwargs"]["slug"]
         access = await _socket_access(slug=self.slug, user=user)
         self.space_id = access.space.pk
@@ -50,7 +55,7 @@ class SpaceConsumer(StreamConsumer):
                            truncated_from=start.truncated_from)  # fmt: skip
 
     async def on_frame(self, frame: Any) -> None:
-        user = self.scope["user"]
+        user = self.user
         match frame:
             case f.MessageSend():
                 await self._send_message(frame)
@@ -70,7 +75,7 @@ class SpaceConsumer(StreamConsumer):
 
     async def _send_message(self, frame: f.MessageSend) -> None:
         request = posting.PostRequest(
-            author=self.scope["user"], body=frame.body, client_id=frame.client_id, topic=frame.topic,
+            author=self.user, body=frame.body, client_id=frame.client_id, topic=frame.topic,
             reply_to=frame.reply_to,
         )  # fmt: skip
         batcher = write_batcher(self.group, _write_many(self.slug), batch_max=settings.DISCUSSION_POST_BATCH_MAX)
@@ -83,12 +88,12 @@ class SpaceConsumer(StreamConsumer):
         assert self.subscriber is not None  # noqa: S101 (frames arrive only on an open stream)
         if self.subscriber.role == VISITOR:
             raise HubError(ErrorCode.NOT_MEMBER, _("Join the space first."))
-        user = self.scope["user"]
+        user = self.user
         if await self.fanout.typing_allowed(self.group, user.pk):
             await apublish(space_envelope(self.space_id, payloads.typing_frame(user.username), exclude_user_id=user.pk))
 
 
-def _write_many(slug: str):
+def _write_many(slug: str) -> WriteBatch[posting.PostRequest, posting.PostResult]:
     async def write(requests: list[posting.PostRequest]) -> list[posting.PostResult | HubError]:
         return await _write_posts(slug=slug, requests=requests)
 

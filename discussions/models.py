@@ -5,6 +5,8 @@ counter lives on the space row (``last_seq``) and is advanced under that row's l
 what serializes writers per space (see ``discussions.services.posting.message_post_many``).
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -56,7 +58,7 @@ class Space(models.Model):
     def is_private(self) -> bool:
         return self.visibility == self.Visibility.PRIVATE
 
-    def is_open_at(self, moment) -> bool:
+    def is_open_at(self, moment: datetime) -> bool:
         return (self.opens_at is None or self.opens_at <= moment) and (
             self.closes_at is None or moment < self.closes_at
         )
@@ -201,7 +203,7 @@ class Mute(_Restriction):
         constraints = [models.UniqueConstraint(fields=["space", "user"], name="unique_mute")]
 
 
-def in_force(moment) -> Q:
+def in_force(moment: datetime) -> Q:
     """Bans and mutes that apply at ``moment``."""
     return Q(expires_at__isnull=True) | Q(expires_at__gt=moment)
 

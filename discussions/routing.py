@@ -1,5 +1,4 @@
-from django.urls import path
-
 from discussions.consumers import SpaceConsumer
+from hub.routing import socket_path
 
-websocket_urlpatterns = [path("ws/spaces/<slug:slug>/", SpaceConsumer.as_asgi())]
+websocket_urlpatterns = [socket_path("ws/spaces/<slug:slug>/", SpaceConsumer.as_asgi())]

@@ -12,13 +12,13 @@ from discussions.models import Membership, ModerationAction, Report, Space
 PAGE = OpenApiParameter("page", int, description="A page number within the paginated result set (from 1).")
 
 
-class AuthorOut(serializers.Serializer):
+class AuthorOut(serializers.Serializer[None]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     display_name = serializers.CharField()
 
 
-class SpaceOut(serializers.Serializer):
+class SpaceOut(serializers.Serializer[None]):
     slug = serializers.SlugField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -38,7 +38,7 @@ class SpaceOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class MessageOut(serializers.Serializer):
+class MessageOut(serializers.Serializer[None]):
     id = serializers.IntegerField()
     seq = serializers.IntegerField()
     space = serializers.SlugField()
@@ -56,12 +56,12 @@ class MessageOut(serializers.Serializer):
     deleted = serializers.BooleanField()
 
 
-class MessageListOut(serializers.Serializer):
+class MessageListOut(serializers.Serializer[None]):
     results = MessageOut(many=True)
     last_seq = serializers.IntegerField()
 
 
-class TopicOut(serializers.Serializer):
+class TopicOut(serializers.Serializer[None]):
     name = serializers.CharField()
     question = serializers.BooleanField()
     body = serializers.CharField()
@@ -69,14 +69,14 @@ class TopicOut(serializers.Serializer):
     last_seq = serializers.IntegerField(allow_null=True)
 
 
-class MemberOut(serializers.Serializer):
+class MemberOut(serializers.Serializer[None]):
     username = serializers.CharField()
     display_name = serializers.CharField()
     role = serializers.ChoiceField(choices=Membership.Role.choices)
     online = serializers.BooleanField()
 
 
-class ReportOut(serializers.Serializer):
+class ReportOut(serializers.Serializer[None]):
     id = serializers.IntegerField()
     message = MessageOut()
     reason = serializers.CharField()
@@ -85,7 +85,7 @@ class ReportOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ModerationActionOut(serializers.Serializer):
+class ModerationActionOut(serializers.Serializer[None]):
     id = serializers.IntegerField()
     action = serializers.ChoiceField(choices=ModerationAction.Kind.choices)
     actor = serializers.CharField(allow_null=True)
@@ -96,8 +96,8 @@ class ModerationActionOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class RevisionListOut(serializers.Serializer):
-    class RevisionOut(serializers.Serializer):
+class RevisionListOut(serializers.Serializer[None]):
+    class RevisionOut(serializers.Serializer[None]):
         body = serializers.CharField()
         replaced_at = serializers.DateTimeField()
         replaced_by = serializers.CharField(allow_null=True)
@@ -105,43 +105,43 @@ class RevisionListOut(serializers.Serializer):
     results = RevisionOut(many=True)
 
 
-class ReactionsOut(serializers.Serializer):
+class ReactionsOut(serializers.Serializer[None]):
     seq = serializers.IntegerField()
     reactions = serializers.DictField(child=serializers.IntegerField())
 
 
-class RestrictionOut(serializers.Serializer):
+class RestrictionOut(serializers.Serializer[None]):
     username = serializers.CharField()
     reason = serializers.CharField()
     expires_at = serializers.DateTimeField(allow_null=True)
 
 
-class MembershipOut(serializers.Serializer):
+class MembershipOut(serializers.Serializer[None]):
     space = serializers.SlugField()
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
-class ModeratorOut(serializers.Serializer):
+class ModeratorOut(serializers.Serializer[None]):
     username = serializers.CharField()
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
-class InvitationOut(serializers.Serializer):
+class InvitationOut(serializers.Serializer[None]):
     space = serializers.SlugField()
     username = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class ReportCreatedOut(serializers.Serializer):
+class ReportCreatedOut(serializers.Serializer[None]):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=Report.Status.choices)
 
 
-class ReadOut(serializers.Serializer):
+class ReadOut(serializers.Serializer[None]):
     last_read_seq = serializers.IntegerField()
 
 
-def paginated(item: type[serializers.Serializer]) -> type[serializers.Serializer]:
+def paginated(item: type[serializers.Serializer[None]]) -> type[serializers.Serializer[None]]:
     return type(
         f"Paginated{item.__name__}",
         (serializers.Serializer,),

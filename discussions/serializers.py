@@ -1,5 +1,7 @@
 """Input shapes of the discussion API. Output shapes are in ``discussions.payloads``."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -15,7 +17,7 @@ def _known_languages(codes: list[str]) -> list[str]:
     return codes
 
 
-class SpaceChangeSerializer(serializers.Serializer):
+class SpaceChangeSerializer(serializers.Serializer[Space]):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(allow_blank=True, required=False, max_length=5000)
     visibility = serializers.ChoiceField(choices=Space.Visibility.choices, required=False)
@@ -30,7 +32,7 @@ class SpaceChangeSerializer(serializers.Serializer):
     def validate_languages(self, codes: list[str]) -> list[str]:
         return _known_languages(codes)
 
-    def validate(self, attrs: dict) -> dict:
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         instance: Space | None = self.instance
         opens_at = attrs.get("opens_at", instance.opens_at if instance else None)
         closes_at = attrs.get("closes_at", instance.closes_at if instance else None)
@@ -46,11 +48,11 @@ class SpaceCreateSerializer(SpaceChangeSerializer):
     region = serializers.SlugField(max_length=32, required=False, allow_null=True)
 
 
-class SpaceQuerySerializer(serializers.Serializer):
+class SpaceQuerySerializer(serializers.Serializer[None]):
     objective = serializers.ListField(child=serializers.CharField(max_length=16), required=False)
 
 
-class MessagePostSerializer(serializers.Serializer):
+class MessagePostSerializer(serializers.Serializer[None]):
     # No max_length on body: an overlong body is 413 ``too_large``, as on the socket.
     body = serializers.CharField(trim_whitespace=False)
     topic = serializers.CharField(max_length=200, required=False, allow_null=True)
@@ -58,24 +60,24 @@ class MessagePostSerializer(serializers.Serializer):
     client_id = serializers.CharField(min_length=1, max_length=64, required=False, allow_null=True)
 
 
-class MessageEditSerializer(serializers.Serializer):
+class MessageEditSerializer(serializers.Serializer[None]):
     body = serializers.CharField(trim_whitespace=False)
 
 
-class MessageQuerySerializer(serializers.Serializer):
+class MessageQuerySerializer(serializers.Serializer[None]):
     after = serializers.IntegerField(min_value=0, required=False)
     before = serializers.IntegerField(min_value=1, required=False)
     limit = serializers.IntegerField(min_value=1, max_value=200, default=50)
     q = serializers.CharField(max_length=200, required=False)
     topic = serializers.CharField(max_length=200, required=False)
 
-    def validate(self, attrs: dict) -> dict:
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "after" in attrs and "before" in attrs:
             raise serializers.ValidationError({"before": [_("Give after or before, not both.")]})
         return attrs
 
 
-class UsernameSerializer(serializers.Serializer):
+class UsernameSerializer(serializers.Serializer[None]):
     username = serializers.CharField(max_length=150)
 
 
@@ -89,18 +91,18 @@ class MuteSerializer(UsernameSerializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
 
 
-class QuestionSerializer(serializers.Serializer):
+class QuestionSerializer(serializers.Serializer[None]):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=10_000)
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(serializers.Serializer[None]):
     reason = serializers.CharField(max_length=2000)
 
 
-class ReactionSerializer(serializers.Serializer):
+class ReactionSerializer(serializers.Serializer[None]):
     emoji = serializers.CharField(max_length=32)
 
 
-class ReadSerializer(serializers.Serializer):
+class ReadSerializer(serializers.Serializer[None]):
     seq = serializers.IntegerField(min_value=0)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.callers import AuthenticatedHttpRequest
 from discussions import selectors
 from discussions.models import Membership
 from discussions.services.access import space_access_by_slug
@@ -26,7 +27,8 @@ def space_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         read_up_to = dict(Membership.objects.filter(user=request.user).values_list("space_id", "last_read_seq"))
     for space in spaces:
-        space.unread = space.last_seq - read_up_to[space.pk] if space.pk in read_up_to else None
+        # For the template only; not a field of the model.
+        space.unread = space.last_seq - read_up_to[space.pk] if space.pk in read_up_to else None  # type: ignore[attr-defined]
     groups = [(objective, list(rows)) for objective, rows in groupby(spaces, key=lambda space: space.objective)]
     return render(request, "discussions/space_list.html", {"groups": groups})
 
@@ -63,7 +65,7 @@ def space_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def space_join_page(request: HttpRequest, slug: str) -> HttpResponse:
+def space_join_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     try:
         space_join(slug=slug, user=request.user)
     except HubError as error:
@@ -73,7 +75,7 @@ def space_join_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def space_leave_page(request: HttpRequest, slug: str) -> HttpResponse:
+def space_leave_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     try:
         space_leave(slug=slug, user=request.user)
         messages.info(request, _("You left the space."))

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from gcm.models import Country, DocumentType, GuidingPrinciple, Language, Objective, ObjectiveAction, Region
 
@@ -18,10 +19,10 @@ class ObjectiveAdmin(admin.ModelAdmin):
     filter_horizontal = ("related",)
     inlines = [ObjectiveActionInline]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Objective | None = None) -> bool:
         return False
 
 

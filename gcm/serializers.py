@@ -1,3 +1,5 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -5,13 +7,13 @@ from gcm.counts import objective_counts
 from gcm.models import Country, DocumentType, GuidingPrinciple, Language, Objective, ObjectiveAction, Region
 
 
-class ObjectiveSerializer(serializers.ModelSerializer):
+class ObjectiveSerializer(serializers.ModelSerializer[Objective]):
     class Meta:
         model = Objective
         fields = ["number", "key", "short_title", "title"]
 
 
-class ObjectiveActionSerializer(serializers.ModelSerializer):
+class ObjectiveActionSerializer(serializers.ModelSerializer[ObjectiveAction]):
     class Meta:
         model = ObjectiveAction
         fields = ["letter", "text"]
@@ -19,7 +21,7 @@ class ObjectiveActionSerializer(serializers.ModelSerializer):
 
 class ObjectiveDetailSerializer(ObjectiveSerializer):
     actions = ObjectiveActionSerializer(many=True, read_only=True)
-    related = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+    related = serializers.SlugRelatedField[Objective](slug_field="key", many=True, read_only=True)
     counts = serializers.SerializerMethodField()
 
     class Meta(ObjectiveSerializer.Meta):
@@ -33,23 +35,23 @@ class ObjectiveDetailSerializer(ObjectiveSerializer):
         ]
 
     @extend_schema_field(serializers.DictField())
-    def get_counts(self, objective: Objective) -> dict:
+    def get_counts(self, objective: Objective) -> dict[str, Any]:
         return objective_counts(objective)
 
 
-class GuidingPrincipleSerializer(serializers.ModelSerializer):
+class GuidingPrincipleSerializer(serializers.ModelSerializer[GuidingPrinciple]):
     class Meta:
         model = GuidingPrinciple
         fields = ["slug", "name"]
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(serializers.ModelSerializer[Region]):
     class Meta:
         model = Region
         fields = ["slug", "name"]
 
 
-class CountrySerializer(serializers.ModelSerializer):
+class CountrySerializer(serializers.ModelSerializer[Country]):
     region = serializers.CharField(source="region.name", read_only=True)
     region_slug = serializers.CharField(source="region.slug", read_only=True)
 
@@ -58,13 +60,13 @@ class CountrySerializer(serializers.ModelSerializer):
         fields = ["iso2", "iso3", "name", "region", "region_slug"]
 
 
-class DocumentTypeSerializer(serializers.ModelSerializer):
+class DocumentTypeSerializer(serializers.ModelSerializer[DocumentType]):
     class Meta:
         model = DocumentType
         fields = ["slug", "name"]
 
 
-class LanguageSerializer(serializers.ModelSerializer):
+class LanguageSerializer(serializers.ModelSerializer[Language]):
     class Meta:
         model = Language
         fields = ["code", "name"]

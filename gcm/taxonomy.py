@@ -8,24 +8,27 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.apps.registry import Apps
 from django.utils.text import slugify
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def read_taxonomy() -> dict[str, Any]:
-    return json.loads((DATA_DIR / "gcm_taxonomy.json").read_text(encoding="utf-8"))
+    taxonomy: dict[str, Any] = json.loads((DATA_DIR / "gcm_taxonomy.json").read_text(encoding="utf-8"))
+    return taxonomy
 
 
 def read_objective_texts() -> dict[str, Any]:
-    return json.loads((DATA_DIR / "objective_texts.json").read_text(encoding="utf-8"))
+    texts: dict[str, Any] = json.loads((DATA_DIR / "objective_texts.json").read_text(encoding="utf-8"))
+    return texts
 
 
 def objective_key(number: int | None) -> str:
     return str(number) if number is not None else "general"
 
 
-def load_taxonomy(apps) -> None:
+def load_taxonomy(apps: Apps) -> None:
     """Create or refresh every taxonomy row; ``apps`` is a (historical) app registry."""
     data = read_taxonomy()
     _load_objectives(apps, data["objectives"], read_objective_texts())
@@ -43,7 +46,7 @@ def load_taxonomy(apps) -> None:
         Language.objects.update_or_create(code=code, defaults={"name": name})
 
 
-def _load_objectives(apps, objectives: list[dict], texts: dict[str, dict]) -> None:
+def _load_objectives(apps: Apps, objectives: list[dict[str, Any]], texts: dict[str, dict[str, Any]]) -> None:
     Objective = apps.get_model("gcm", "Objective")
     ObjectiveAction = apps.get_model("gcm", "ObjectiveAction")
     by_key = {}
@@ -72,7 +75,8 @@ def _load_objectives(apps, objectives: list[dict], texts: dict[str, dict]) -> No
         objective.related.add(*(by_key[related] for related in text.get("related", [])))
 
 
-def _load_named(model, names: list[str], *, ordered: bool) -> dict[str, Any]:
+def _load_named(model: Any, names: list[str], *, ordered: bool) -> dict[str, Any]:
+    # ``model`` is a historical model class from a migration's registry: typed by no stub.
     rows = {}
     for position, name in enumerate(names, start=1):
         defaults = {"name": name, **({"position": position} if ordered else {})}

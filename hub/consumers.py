@@ -1,5 +1,8 @@
 """``/ws/health/``: proves the WebSocket path end to end (proxy upgrade, origin check, auth)."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from hub.errors import ErrorCode, HubError
@@ -15,7 +18,8 @@ class HealthConsumer(AsyncWebsocketConsumer):
     the same way as the Hub's real sockets, without touching any space.
     """
 
-    channel_layer_alias = None  # it receives no events
+    # It receives no events. Channels reads a None alias as "no layer"; its stubs allow only a name.
+    channel_layer_alias = None  # type: ignore[assignment]
 
     async def connect(self) -> None:
         await self.accept()
@@ -33,5 +37,5 @@ class HealthConsumer(AsyncWebsocketConsumer):
             return
         await self.send_frame({"type": "pong"})
 
-    async def send_frame(self, frame: dict) -> None:
+    async def send_frame(self, frame: Mapping[str, Any]) -> None:
         await self.send(text_data=dumps(frame))

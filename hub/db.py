@@ -16,18 +16,31 @@ resends by ``client_id``); that error makes the next call reconnect.
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 from asgiref.sync import SyncToAsync
 from django.db import close_old_connections, connections
 
 CHECK_EVERY_SECONDS = 1.0
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class _Connection(Protocol):
+    """What is read and marked here on Django's connection wrapper: ``health_check_done`` (Django
+    4.1+, missing from django-stubs) and ``hub_checked_at``, this module's own mark."""
+
+    connection: Any
+    health_check_done: bool
+    hub_checked_at: float
+
 
 def _close_old_connections_before_call() -> None:
     now = time.monotonic()
-    for connection in connections.all(initialized_only=True):
-        connection.close_if_unusable_or_obsolete()  # also asks for a health check before next use
+    for wrapper in connections.all(initialized_only=True):
+        wrapper.close_if_unusable_or_obsolete()  # also asks for a health check before next use
+        connection = cast(_Connection, wrapper)  # the attributes above, which its stubs lack
         if connection.connection is None or connection.health_check_done:
             continue  # closed (it reconnects on use), or just checked because of an error
         if now - getattr(connection, "hub_checked_at", float("-inf")) < CHECK_EVERY_SECONDS:
@@ -36,15 +49,15 @@ def _close_old_connections_before_call() -> None:
             connection.hub_checked_at = now  # Django checks it on this call's first query
 
 
-class DatabaseSyncToAsync(SyncToAsync):
+class DatabaseSyncToAsync(SyncToAsync[_P, _R]):
     def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
         _close_old_connections_before_call()
         try:
-            return super().thread_handler(loop, *args, **kwargs)
+            return super().thread_handler(loop, *args, **kwargs)  # type: ignore[no-untyped-call]  # asgiref's is untyped
         finally:
             close_old_connections()
 
 
-def database_sync_to_async(func: Callable) -> DatabaseSyncToAsync:
+def database_sync_to_async(func: Callable[_P, _R]) -> DatabaseSyncToAsync[_P, _R]:
     """Like ``channels.db.database_sync_to_async`` (thread-sensitive), with the cheaper health check."""
     return DatabaseSyncToAsync(func)

@@ -1,7 +1,7 @@
 """One error type for domain errors, mapped once to HTTP here and once to WebSocket ``error`` frames."""
 
 from enum import StrEnum
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     SLOW_MODE = "slow_mode"
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
+    THROTTLED = "throttled"  # DRF's code for its throttles; the login lockout answers the same
 
 
 # The HTTP status of each code, unless a HubError says otherwise.
@@ -45,6 +46,7 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.SLOW_MODE: 429,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.CONFLICT: 409,
+    ErrorCode.THROTTLED: 429,
 }
 
 
@@ -77,7 +79,7 @@ class HubError(Exception):
         return frame
 
 
-def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus ``HubError`` and a ``code`` beside every ``detail``.
 
     Validation errors keep DRF's per-field shape (``{"field": ["message"]}``).

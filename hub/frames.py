@@ -40,7 +40,7 @@ def dumps(frame: Mapping[str, Any]) -> str:
 @dataclasses.dataclass(frozen=True)
 class _FieldRule:
     name: str
-    kind: type  # str, int or bool
+    kind: type[Any]  # str, int or bool
     required: bool
     min_length: int | None
     max_length: int | None
@@ -89,8 +89,7 @@ class FrameParser:
     def parse(self, raw: Mapping[str, Any]) -> Any:
         """The typed frame; raises ``HubError(invalid_frame)`` saying what is wrong."""
         frame_type = raw.get("type")
-        found = self._frames.get(frame_type) if isinstance(frame_type, str) else None
-        if found is None:
+        if not isinstance(frame_type, str) or (found := self._frames.get(frame_type)) is None:
             raise HubError(ErrorCode.INVALID_FRAME, _("Unknown frame type."))
         frame_class, rules = found
         values = {}

@@ -73,7 +73,7 @@ async def _user_async(request: HttpRequest) -> _User:
     refuses with ``SynchronousOnlyOperation``: every such answer to a logged-in user became a
     500. ``request.auser()`` does the same reads on the request's own database thread.
     """
-    user: _User = getattr(request, "user", None)
+    user: object = getattr(request, "user", None)
     if isinstance(user, LazyObject) and user._wrapped is empty and hasattr(request, "auser"):
         return await request.auser()
-    return user
+    return user if isinstance(user, AbstractBaseUser | AnonymousUser) else None  # (a lazy object passes as its user)

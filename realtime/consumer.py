@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext as _
 
 from hub.errors import ErrorCode, HubError
@@ -54,8 +55,9 @@ class StreamStart:
 class StreamConsumer(AsyncWebsocketConsumer):
     """Subclasses set ``stream_kind`` and ``client_frames`` and implement the three hooks."""
 
-    # No channel per socket: events reach sockets through the process's fan-out.
-    channel_layer_alias = None
+    # No channel per socket: events reach sockets through the process's fan-out. Channels reads a
+    # None alias as "no layer"; its stubs allow only a layer's name.
+    channel_layer_alias = None  # type: ignore[assignment]
 
     stream_kind: ClassVar[str]
     client_frames: ClassVar[FrameParser]
@@ -65,7 +67,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
     group: str = ""
     fanout: ProcessFanout
 
-    async def open_stream(self, user: Any) -> StreamOpening:
+    async def open_stream(self, user: AbstractBaseUser) -> StreamOpening:
         """The stream this socket follows; raises ``HubError`` (404 → 4404, else 4403) to refuse it."""
         raise NotImplementedError
 
@@ -81,7 +83,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         # Accept first: a close code can only be sent on an accepted socket.
         await self.accept()
         user = self.scope["user"]
-        if not user.is_authenticated:
+        if user is None or not user.is_authenticated:
             await self.close(code=CloseCode.UNAUTHENTICATED)
             return
         after, after_error = _after_param(self.scope.get("query_string", b""))
@@ -101,7 +103,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             close=self._close_with,
             queue_max=settings.REALTIME_SEND_QUEUE_MAX,
             raw=raw_writer_for(self.base_send),
-            credential=self.scope.get("credential"),
+            credential=credential if isinstance(credential := self.scope.get("credential"), str) else None,
         )
         # Join the live feed first (buffering), then read what was missed: nothing falls between.
         await self.fanout.attach(self.group, self.subscriber)
@@ -116,7 +118,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         last_replayed = start.replay[-1][0] if start.replay else 0
         self.subscriber.finish_replay(max(start.last_seq, last_replayed))
 
-    async def dispatch(self, message: dict) -> None:
+    async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels 4.3 runs close_old_connections on the database thread before every frame, a
         # hop that every ping and typing frame would wait in line for. Each database call of a
         # stream socket goes through hub.db.database_sync_to_async, which looks after its
@@ -133,7 +135,9 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     async def _send_text(self, text: str) -> None:
         # Straight to the ASGI server: this runs once per recipient of every event.
-        await self.base_send({"type": "websocket.send", "text": text})
+        # asgiref's types require both "text" and "bytes"; the ASGI spec wants exactly one, and
+        # Channels' test client checks that.
+        await self.base_send({"type": "websocket.send", "text": text})  # type: ignore[arg-type]
 
     async def _close_with(self, code: int) -> None:
         await self.close(code=code)

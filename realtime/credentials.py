@@ -1,21 +1,17 @@
 """Credentials sockets were opened with, so that revoking one closes its sockets.
 
-A socket authenticated by an API token carries a *credential* (a digest of the token, never the
-token itself, since it travels through Redis). Revoking the token publishes a control envelope
-that every process acts on; since envelopes are at-most-once, each process also asks the
-registered check, on its periodic access re-check, which of its sockets' credentials are gone.
+A socket authenticated by an API token carries a *credential*, a string its app makes (accounts
+uses the user id and a digest of the token, never the token itself, since it travels through
+Redis). Revoking the token publishes a control envelope that every process acts on; since
+envelopes are at-most-once, each process also asks the registered check, on its periodic access
+re-check, which of its sockets' credentials are gone.
 """
 
-import hashlib
 from collections.abc import Callable
 
 CredentialCheck = Callable[[set[str]], set[str]]  # credentials -> those no longer valid
 
 _checks: list[CredentialCheck] = []
-
-
-def token_credential(key: str) -> str:
-    return "token:" + hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def register_credential_check(check: CredentialCheck) -> None:

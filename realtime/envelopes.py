@@ -5,13 +5,13 @@ The channel layer carries *envelopes*, not frames: an envelope holds a frame alr
 (channels_redis serializes them with msgpack).
 """
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Final, Literal, NotRequired, TypedDict
 
 import orjson
 
 from realtime.streams import CONTROL_GROUP, stream_group
 
-ENVELOPE_TYPE = "realtime.event"
+ENVELOPE_TYPE: Final = "realtime.event"
 
 
 class Envelope(TypedDict):

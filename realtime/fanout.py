@@ -65,7 +65,7 @@ class ProcessFanout:
         self._batch_window = settings.REALTIME_FANOUT_BATCH_SECONDS
         self._channel: str | None = None
         self._start_lock = asyncio.Lock()
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
 
     def _reads_of(self, group: str) -> _KindReads:

@@ -32,7 +32,7 @@ class StreamFeed:
         self._held_about: dict[int, list[Envelope]] = {}
         self._fetch_missing = fetch_missing
         self._gap_wait = gap_wait
-        self._gap_task: asyncio.Task | None = None
+        self._gap_task: asyncio.Task[None] | None = None
         # Events emitted within ``batch_window`` of the last flush wait for the next one.
         self._batch_window = batch_window
         self._pending: list[tuple[int | None, Outgoing, int | None, list[str] | None]] = []

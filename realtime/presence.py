@@ -70,6 +70,13 @@ class MemoryPresence:
         return None
 
 
+def _member_username(member: object) -> str:
+    """The username of a ``username\\nprocess`` member, read as bytes (replies are not decoded)."""
+    if not isinstance(member, bytes):  # redis-py types a reply for every client option
+        raise TypeError(f"unexpected presence member {member!r}")
+    return member.decode().split("\n", 1)[0]
+
+
 class RedisPresence:
     """Entries are per (username, process): one process leaving does not hide a user another serves."""
 
@@ -107,7 +114,7 @@ class RedisPresence:
 
     async def online(self, stream: str) -> list[str]:
         members = await self._redis.zrangebyscore(self._key(stream), time.time(), "+inf")
-        return sorted({member.decode().split("\n", 1)[0] for member in members})
+        return sorted({_member_username(member) for member in members})
 
     async def count(self, stream: str) -> int:
         """Live entries: at least the users online (a user on two processes counts twice)."""
@@ -142,7 +149,7 @@ def online_usernames(stream: str) -> set[str]:
         members = client.zrangebyscore(f"{settings.CHANNEL_LAYER_PREFIX}:presence:{stream}", time.time(), "+inf")
     finally:
         client.close()
-    return {member.decode().split("\n", 1)[0] for member in members}
+    return {_member_username(member) for member in members}
 
 
 PresenceStore = MemoryPresence | RedisPresence

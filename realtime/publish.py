@@ -12,9 +12,11 @@ import logging
 import os
 import weakref
 from functools import partial
+from typing import Any, cast
 
 from asgiref.sync import SyncToAsync, async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import BaseChannelLayer, get_channel_layer
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from realtime.envelopes import Envelope
@@ -37,7 +39,7 @@ def _send(envelope: Envelope) -> None:
         loop.call_soon_threadsafe(_publish_from_loop, envelope)
         return
     try:
-        async_to_sync(get_channel_layer().group_send)(envelope["stream"], envelope)
+        async_to_sync(_layer().group_send)(envelope["stream"], _message(envelope))
     except Exception:
         # The change is committed; sockets will see a gap in seq and re-read it, or reconnect.
         logger.exception("could not publish an event", extra={"stream": envelope["stream"]})
@@ -46,10 +48,23 @@ def _send(envelope: Envelope) -> None:
 def _calling_event_loop() -> asyncio.AbstractEventLoop | None:
     """The running event loop whose ``sync_to_async`` call this thread is serving, if any."""
     local = SyncToAsync.threadlocal
-    loop = getattr(local, "main_event_loop", None)
+    loop: asyncio.AbstractEventLoop | None = getattr(local, "main_event_loop", None)
     if loop is None or getattr(local, "main_event_loop_pid", None) != os.getpid() or not loop.is_running():
         return None
     return loop
+
+
+def _layer() -> BaseChannelLayer:
+    layer = get_channel_layer()
+    if layer is None:  # config/settings.py always configures the default layer
+        raise ImproperlyConfigured("CHANNEL_LAYERS has no default layer")
+    return layer
+
+
+def _message(envelope: Envelope) -> dict[str, Any]:
+    # An Envelope is a plain dict at run time; mypy does not let a TypedDict pass as the
+    # dict[str, Any] that the layer's stubs ask for (the callee could add keys it does not declare).
+    return cast(dict[str, Any], envelope)
 
 
 class _Publisher:
@@ -85,6 +100,6 @@ def _publish_from_loop(envelope: Envelope) -> None:
 async def apublish(envelope: Envelope) -> None:
     """For ephemeral events sent from async code (typing, presence): nothing to commit first."""
     try:
-        await get_channel_layer().group_send(envelope["stream"], envelope)
+        await _layer().group_send(envelope["stream"], _message(envelope))
     except Exception:
         logger.exception("could not publish an event", extra={"stream": envelope["stream"]})

@@ -9,14 +9,15 @@ by ``queue_max`` frames.
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from realtime.codes import CloseCode
-from realtime.wire import Outgoing, RawWriter
+from realtime.wire import FrameWriter, Outgoing
 
 logger = logging.getLogger(__name__)
 
-_background: set[asyncio.Task] = set()
+_background: set[asyncio.Task[None]] = set()
 
 
 class Batch:
@@ -61,9 +62,9 @@ class Subscriber:
         username: str,
         role: str,
         send: Callable[[str], Awaitable[None]],
-        close: Callable[[int], Awaitable[None]],
+        close: Callable[[int], Coroutine[Any, Any, None]],
         queue_max: int,
-        raw: RawWriter | None = None,
+        raw: FrameWriter | None = None,
         credential: str | None = None,
     ) -> None:
         self.user_id = user_id

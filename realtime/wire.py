@@ -14,8 +14,12 @@ has paused writing, and the subscriber queues meanwhile.
 """
 
 import struct
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
+
+from asgiref.typing import ASGISendCallable
+
+if TYPE_CHECKING:
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 _FIN_TEXT = 0x81
 
@@ -48,12 +52,25 @@ class Outgoing:
         return self._frame
 
 
+class FrameWriter(Protocol):
+    """Where a subscriber writes pre-framed bytes: a ``RawWriter`` (or a test's stand-in)."""
+
+    @property
+    def open(self) -> bool: ...
+
+    def writable_now(self) -> bool: ...
+
+    async def wait_writable(self) -> None: ...
+
+    def write(self, frame: bytes) -> None: ...
+
+
 class RawWriter:
     """Direct writes to one uvicorn websockets-sansio connection."""
 
     __slots__ = ("_protocol",)
 
-    def __init__(self, protocol: Any) -> None:
+    def __init__(self, protocol: "WebSocketsSansIOProtocol") -> None:
         self._protocol = protocol
 
     @property
@@ -71,7 +88,7 @@ class RawWriter:
         self._protocol.transport.write(frame)
 
 
-def raw_writer_for(send: Callable[[dict], Awaitable[None]]) -> RawWriter | None:
+def raw_writer_for(send: ASGISendCallable) -> RawWriter | None:
     protocol = getattr(send, "__self__", None)
     try:
         from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol

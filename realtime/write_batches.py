@@ -12,7 +12,7 @@ thread-sensitive). Discussions use it for posts (``message_post_many``).
 import asyncio
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from hub.errors import HubError
 
@@ -30,7 +30,7 @@ class StreamWriteBatcher(Generic[Request, Result]):
         self._write = write
         self._batch_max = batch_max
         self._waiting: list[tuple[Request, asyncio.Future[Result]]] = []
-        self._writer: asyncio.Task | None = None
+        self._writer: asyncio.Task[None] | None = None
 
     async def submit(self, request: Request) -> Result:
         """The outcome of ``request``; raises its ``HubError``."""
@@ -59,7 +59,7 @@ class StreamWriteBatcher(Generic[Request, Result]):
                     future.set_result(outcome)
 
 
-_batchers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, StreamWriteBatcher]]" = (
+_batchers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, StreamWriteBatcher[Any, Any]]]" = (
     weakref.WeakKeyDictionary()
 )
 

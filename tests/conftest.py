@@ -60,12 +60,12 @@ def _fresh_cache():
 
 @pytest.fixture
 def user(db):
-    return UserFactory()
+    return UserFactory.create()
 
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(is_staff=True)
+    return UserFactory.create(is_staff=True)
 
 
 @pytest.fixture(autouse=True)

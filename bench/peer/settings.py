@@ -7,7 +7,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 INSTALLED_APPS = ["channels"]
 ASGI_APPLICATION = "bench.peer.asgi.application"
-DATABASES = {}
+DATABASES: dict[str, dict[str, str]] = {}
 USE_TZ = True
 CHANNEL_LAYERS = {
     "default": {

@@ -1,9 +1,11 @@
 """One public discussion space per GCM objective: objective-1 ... objective-23 and general."""
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
-def create_objective_spaces(apps, schema_editor):
+def create_objective_spaces(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Objective = apps.get_model("gcm", "Objective")
     Space = apps.get_model("discussions", "Space")
     for objective in Objective.objects.order_by("position"):

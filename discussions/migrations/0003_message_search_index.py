@@ -1,6 +1,8 @@
 """Full-text search over message bodies on PostgreSQL (other databases search without an index)."""
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 CREATE = (
     "CREATE INDEX IF NOT EXISTS discussions_message_body_fts ON discussions_message "
@@ -9,12 +11,12 @@ CREATE = (
 DROP = "DROP INDEX IF EXISTS discussions_message_body_fts"
 
 
-def create_index(apps, schema_editor):
+def create_index(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CREATE)
 
 
-def drop_index(apps, schema_editor):
+def drop_index(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(DROP)
 

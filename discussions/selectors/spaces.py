@@ -1,11 +1,14 @@
 """Reads of spaces, messages, topics, members and moderation. Querysets come with what their callers
 serialize already joined."""
 
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
+
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.callers import Caller
 from discussions.models import (
     Ban,
     Membership,
@@ -19,11 +22,21 @@ from discussions.models import (
 )
 from hub.errors import ErrorCode, HubError
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 HISTORY_LIMIT_MAX = 200
 HISTORY_LIMIT_DEFAULT = 50
 
 
-def spaces_visible_to(user) -> QuerySet[Space]:
+class MemberCount(TypedDict):
+    member_count: int
+
+
+SpaceWithMemberCount: TypeAlias = "WithAnnotations[Space, MemberCount]"
+
+
+def spaces_visible_to(user: Caller) -> "QuerySet[SpaceWithMemberCount]":
     """Public spaces, and the private ones ``user`` belongs to (never the ones they are banned from)."""
     visible = Q(visibility=Space.Visibility.PUBLIC)
     if user.is_authenticated:
@@ -102,21 +115,15 @@ def message_id_by_seq(*, slug: str, seq: int) -> int:
     return message_id
 
 
-def message_revisions(*, message_id: int, user) -> list[MessageRevision]:
+def message_revisions(*, message_id: int, user: Caller) -> list[MessageRevision]:
     """Earlier bodies of an edited or deleted message, for the space's moderators (403 otherwise;
     404 if the caller may not see the space)."""
-    from discussions.services.access import require_moderator, space_access
+    from discussions.services.access import message_access, message_not_found, require_moderator
 
     message = Message.objects.select_related("space").filter(pk=message_id).first()
     if message is None:
-        raise HubError(ErrorCode.NOT_FOUND, _("No such message."))
-    try:
-        access = space_access(space=message.space, user=user)
-    except HubError as error:
-        if error.status == 404:
-            raise HubError(ErrorCode.NOT_FOUND, _("No such message.")) from error
-        raise
-    require_moderator(access)
+        raise message_not_found()
+    require_moderator(message_access(message=message, user=user))
     return list(message.revisions.select_related("replaced_by").order_by("replaced_at", "pk"))
 
 

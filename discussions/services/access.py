@@ -6,6 +6,7 @@ a member posts; a moderator (or any staff user) moderates. A ban removes read ac
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 
 from django.db.models import (
     BooleanField,
@@ -21,8 +22,13 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from discussions.models import Ban, Membership, Mute, Space, in_force
+from accounts.callers import Caller
+from accounts.models import User
+from discussions.models import Ban, Membership, Message, Mute, Space, in_force
 from hub.errors import ErrorCode, HubError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # A socket's or caller's role in a space: the members' two, and the reader who has not joined.
 VISITOR = "visitor"
@@ -51,7 +57,21 @@ def not_found() -> HubError:
     return HubError(ErrorCode.NOT_FOUND, _("No such space."))
 
 
-def spaces_with_caller(user, *, now: datetime | None = None) -> QuerySet[Space]:
+class CallerAnnotations(TypedDict):
+    """What ``spaces_with_caller`` adds to each space."""
+
+    caller_membership_id: int | None
+    caller_role: str | None
+    caller_last_read_seq: int
+    caller_banned: bool
+    caller_muted: bool
+    caller_muted_until: datetime | None
+
+
+SpaceWithCaller: TypeAlias = "WithAnnotations[Space, CallerAnnotations]"
+
+
+def spaces_with_caller(user: Caller, *, now: datetime | None = None) -> "QuerySet[SpaceWithCaller]":
     """Spaces annotated with the caller's membership, ban and mute: access in one query.
 
     Posting is the hottest write on the Hub; reading all of this with the space row (and its
@@ -92,11 +112,12 @@ class CallerFacts:
     muted_until: datetime | None = None
 
 
-def access_from_facts(space: Space, user, facts: CallerFacts) -> SpaceAccess:
+def access_from_facts(space: Space, user: Caller, facts: CallerFacts) -> SpaceAccess:
     """The caller's access; raises 404 for a private space they are not in, 403 if banned."""
     is_staff = getattr(user, "is_staff", False)
     membership = None
-    if facts.membership_id is not None:
+    # (Both facts come from the same row, and only a user has one.)
+    if facts.membership_id is not None and facts.role is not None and isinstance(user, User):
         membership = Membership(
             pk=facts.membership_id, space=space, user=user, role=facts.role, last_read_seq=facts.last_read_seq
         )
@@ -113,7 +134,7 @@ def access_from_facts(space: Space, user, facts: CallerFacts) -> SpaceAccess:
     return SpaceAccess(space, role, membership, muted=facts.muted, muted_until=facts.muted_until)
 
 
-def access_from_annotated(space: Space, user) -> SpaceAccess:
+def access_from_annotated(space: SpaceWithCaller, user: Caller) -> SpaceAccess:
     """Access from a space carrying the ``caller_*`` attributes of ``spaces_with_caller``."""
     facts = CallerFacts(
         membership_id=space.caller_membership_id,
@@ -126,14 +147,15 @@ def access_from_annotated(space: Space, user) -> SpaceAccess:
     return access_from_facts(space, user, facts)
 
 
-def space_access(*, space: Space, user) -> SpaceAccess:
+def space_access(*, space: Space, user: Caller) -> SpaceAccess:
     """The caller's access to ``space``; raises 404 for a private space they are not in, 403 if banned."""
     if not hasattr(space, "caller_banned"):
-        space = spaces_with_caller(user).get(pk=space.pk)
-    return access_from_annotated(space, user)
+        return access_from_annotated(spaces_with_caller(user).get(pk=space.pk), user)
+    # Already read through spaces_with_caller: mypy cannot narrow a Space by hasattr to that type.
+    return access_from_annotated(cast("SpaceWithCaller", space), user)
 
 
-def space_access_by_slug(*, slug: str, user, lock: bool = False) -> SpaceAccess:
+def space_access_by_slug(*, slug: str, user: Caller, lock: bool = False) -> SpaceAccess:
     """With ``lock``, the space row stays locked until the transaction ends (it serializes posts)."""
     queryset = spaces_with_caller(user)
     if lock:
@@ -142,6 +164,21 @@ def space_access_by_slug(*, slug: str, user, lock: bool = False) -> SpaceAccess:
     if space is None:
         raise not_found()
     return access_from_annotated(space, user)
+
+
+def message_not_found() -> HubError:
+    return HubError(ErrorCode.NOT_FOUND, _("No such message."))
+
+
+def message_access(*, message: Message, user: Caller) -> SpaceAccess:
+    """The caller's access to the space of ``message`` (loaded with its space); a message in a
+    space the caller may not see does not exist for them (404, never 403)."""
+    try:
+        return space_access(space=message.space, user=user)
+    except HubError as error:
+        if error.status == 404:
+            raise message_not_found() from error
+        raise
 
 
 def require_moderator(access: SpaceAccess) -> None:

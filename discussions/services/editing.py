@@ -15,7 +15,7 @@ from discussions.models import Message, MessageRevision, ModerationAction
 from discussions.rendering import mentioned_usernames, render_markdown
 from discussions.selectors import messages_with_authors
 from discussions.selectors.spaces import message_id_by_seq
-from discussions.services.access import SpaceAccess, require_moderator, space_access
+from discussions.services.access import SpaceAccess, message_access, message_not_found, require_moderator
 from discussions.services.posting import MAX_MENTIONS, validate_body
 from discussions.streams import space_envelope
 from hub.errors import ErrorCode, HubError
@@ -29,14 +29,8 @@ def message_for_change(*, message_id: int, user: User, lock: bool = True) -> tup
         queryset = queryset.select_for_update(of=("self",))
     message = queryset.filter(pk=message_id).first()
     if message is None:
-        raise HubError(ErrorCode.NOT_FOUND, _("No such message."))
-    try:
-        access = space_access(space=message.space, user=user)
-    except HubError as error:
-        if error.status == 404:
-            raise HubError(ErrorCode.NOT_FOUND, _("No such message.")) from error
-        raise
-    return message, access
+        raise message_not_found()
+    return message, message_access(message=message, user=user)
 
 
 def message_edit(*, message_id: int, user: User, body: str) -> Message:

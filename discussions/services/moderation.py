@@ -1,6 +1,7 @@
 """Bans and mutes. A ban closes the user's sockets on the space at once, on every server process."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,15 +10,17 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import user_named
 from discussions.models import Ban, Membership, ModerationAction, Mute
-from discussions.services.access import require_moderator, space_access_by_slug
+from discussions.services.access import SpaceAccess, require_moderator, space_access_by_slug
 from discussions.streams import space_close_envelope
 from hub.errors import ErrorCode, HubError
 from realtime.publish import publish_on_commit
 
 MAX_MINUTES = 60 * 24 * 366
 
+_Restriction = TypeVar("_Restriction", Ban, Mute)
 
-def _expiry(minutes: int | None, *, required: bool):
+
+def _expiry(minutes: int | None, *, required: bool) -> datetime | None:
     if minutes is None:
         if required:
             raise HubError(ErrorCode.INVALID, _("Say for how many minutes."))
@@ -27,7 +30,7 @@ def _expiry(minutes: int | None, *, required: bool):
     return timezone.now() + timedelta(minutes=minutes)
 
 
-def _target(access, username: str) -> User:
+def _target(access: SpaceAccess, username: str) -> User:
     target = user_named(username)
     is_moderator = Membership.objects.filter(space=access.space, user=target, role=Membership.Role.MODERATOR).exists()
     if target.is_staff or is_moderator:
@@ -36,8 +39,16 @@ def _target(access, username: str) -> User:
 
 
 def _restrict(
-    model, kind: str, *, slug: str, moderator: User, username: str, reason: str, minutes: int | None, expires_at
-):
+    model: type[_Restriction],
+    kind: str,
+    *,
+    slug: str,
+    moderator: User,
+    username: str,
+    reason: str,
+    minutes: int | None,
+    expires_at: datetime | None,
+) -> _Restriction:
     """Ban or mute (``model``) a user in a space, logged as ``kind``."""
     access = space_access_by_slug(slug=slug, user=moderator)
     require_moderator(access)
@@ -51,7 +62,7 @@ def _restrict(
     return restriction
 
 
-def _lift(model, kind: str, *, slug: str, moderator: User, username: str, missing: str) -> None:
+def _lift(model: type[Ban | Mute], kind: str, *, slug: str, moderator: User, username: str, missing: str) -> None:
     access = space_access_by_slug(slug=slug, user=moderator)
     require_moderator(access)
     target = user_named(username)

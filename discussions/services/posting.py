@@ -94,7 +94,7 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
         except HubError as error:
             outcomes[index] = error
     if not valid:
-        return outcomes
+        return _complete(outcomes)
     now = timezone.now()
     window = timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS)
     originals: dict[int, int] = {}  # request index -> the id of the message it repeats
@@ -109,7 +109,7 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
             window_start=now - window,
         )
         accepted: list[tuple[int, Message]] = []
-        in_batch: dict[tuple[int, str], int] = {}  # (author, client_id) -> the request that has it
+        in_batch: dict[tuple[int, str | None], int] = {}  # (author, client_id) -> the request that has it
         repeats: dict[int, int] = {}  # request index -> the earlier request in the batch it repeats
         posted_now: dict[int, int] = {}  # author -> messages accepted in this batch
         for (index, request), fact in zip(valid, facts, strict=True):
@@ -164,8 +164,16 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
         for index, message_id in originals.items():
             outcomes[index] = PostResult(stored[message_id], created=False)
     for index, earlier in repeats.items():
-        outcomes[index] = PostResult(outcomes[earlier].message, created=False)
-    return outcomes
+        original = outcomes[earlier]  # accepted, so stored with this transaction
+        outcomes[index] = PostResult(original.message, created=False) if isinstance(original, PostResult) else original
+    return _complete(outcomes)
+
+
+def _complete(outcomes: list[PostResult | HubError | None]) -> list[PostResult | HubError]:
+    complete = [outcome for outcome in outcomes if outcome is not None]
+    if len(complete) != len(outcomes):
+        raise RuntimeError("a post request was left without an outcome")
+    return complete
 
 
 def _check_reply_to(reply_to: int | None, *, last_seq: int) -> None:

@@ -114,9 +114,10 @@ def space_join(*, slug: str, user: User) -> Membership:
             invitation.accepted_at = timezone.now()
             invitation.save(update_fields=["accepted_at"])
         membership = Membership.objects.create(space=space, user=user)
-        publish_on_commit(space_envelope(space.pk, payloads.member_frame(user.username, joined=True)))
         if not user.is_staff:  # staff moderate everywhere already
+            # Before member.joined, so that a socket that sees it may already act as a member.
             publish_on_commit(space_role_envelope(space.pk, user.pk, MEMBER))
+        publish_on_commit(space_envelope(space.pk, payloads.member_frame(user.username, joined=True)))
     return membership
 
 

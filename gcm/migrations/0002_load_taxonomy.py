@@ -1,9 +1,11 @@
 """Loads the GCM taxonomy shipped in gcm/data/. Safe to run again (see gcm.taxonomy)."""
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
-def load(apps, schema_editor):
+def load(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     from gcm.taxonomy import load_taxonomy
 
     load_taxonomy(apps)

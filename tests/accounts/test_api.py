@@ -29,14 +29,14 @@ class TestRegister:
         assert user.check_password(STRONG)
 
     def test_duplicate_username_in_any_case_is_400(self, api_client):
-        UserFactory(username="amina")
+        UserFactory.create(username="amina")
         response = register(api_client, username="AMINA")
         assert response.status_code == 400
         assert "username" in response.json()
         assert User.objects.count() == 1
 
     def test_duplicate_email_in_any_case_is_400(self, api_client):
-        UserFactory(email="amina@iom.example")
+        UserFactory.create(email="amina@iom.example")
         response = register(api_client, email="Amina@IOM.example")
         assert response.status_code == 400
         assert "email" in response.json()
@@ -98,7 +98,7 @@ class TestToken:
         assert set(response.json()) == {"username", "password"}
 
     def test_inactive_user_gets_no_token(self, api_client):
-        user = UserFactory(is_active=False)
+        user = UserFactory.create(is_active=False)
         response = api_client.post(TOKEN, {"username": user.username, "password": PASSWORD}, format="json")
         assert response.status_code == 400
 
@@ -132,7 +132,7 @@ class TestLoginThrottle:
         self.fail(api_client, user.username.upper(), 5)
         response = api_client.post(TOKEN, {"username": user.username, "password": PASSWORD}, format="json")
         assert response.status_code == 429
-        other = UserFactory()
+        other = UserFactory.create()
         assert api_client.post(TOKEN, {"username": other.username, "password": PASSWORD}).status_code == 200
 
     def test_lockout_lasts_thirty_minutes(self, api_client, user, time_machine):

@@ -1,12 +1,12 @@
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
-from channels.testing import WebsocketCommunicator
 
 from accounts.services import token_for
 from config.asgi import application
 from discussions.models import Membership, Space
 from tests.factories import UserFactory
+from tests.frame_contract import CheckedCommunicator
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def private_space(db):
 
 
 def member_of(space: Space, *, role: str = Membership.Role.MEMBER, **user_fields):
-    user = UserFactory(**user_fields)
+    user = UserFactory.create(**user_fields)
     Membership.objects.create(space=space, user=user, role=role)
     return user
 
@@ -35,11 +35,15 @@ def moderator(space):
     return member_of(space, role=Membership.Role.MODERATOR)
 
 
-async def connect(user, slug: str, *, after: int | None = None, app=application) -> WebsocketCommunicator:
+class SpaceSocket(CheckedCommunicator):
+    hello: dict  # the hello frame it was sent on accept
+
+
+async def connect(user, slug: str, *, after: int | None = None, app=application) -> SpaceSocket:
     """A connected socket that has read its hello frame (exposed as ``.hello``)."""
     path = f"/ws/spaces/{slug}/" + (f"?after={after}" if after is not None else "")
     headers = [(b"authorization", f"Token {await database_sync_to_async(token_for)(user)}".encode())] if user else []
-    communicator = WebsocketCommunicator(app, path, headers=headers)
+    communicator = SpaceSocket(app, path, headers=headers)
     connected, _ = await communicator.connect()
     assert connected
     communicator.hello = await communicator.receive_json_from(timeout=5)
@@ -49,16 +53,17 @@ async def connect(user, slug: str, *, after: int | None = None, app=application)
 async def closed_with(user, slug: str, app=application) -> int:
     """Connect and return the close code the server answers with."""
     headers = [(b"authorization", f"Token {await database_sync_to_async(token_for)(user)}".encode())] if user else []
-    communicator = WebsocketCommunicator(app, f"/ws/spaces/{slug}/", headers=headers)
+    communicator = CheckedCommunicator(app, f"/ws/spaces/{slug}/", headers=headers)
     connected, code = await communicator.connect()
     if not connected:
+        assert isinstance(code, int), code
         return code
     output = await communicator.receive_output(timeout=5)
     assert output["type"] == "websocket.close", output
     return output["code"]
 
 
-async def receive_until(communicator: WebsocketCommunicator, frame_type: str, *, timeout: float = 5) -> dict:
+async def receive_until(communicator: CheckedCommunicator, frame_type: str, *, timeout: float = 5) -> dict:
     """The next frame of ``frame_type``, skipping others (presence and the like)."""
     while True:
         frame = await communicator.receive_json_from(timeout=timeout)

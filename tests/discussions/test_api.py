@@ -69,18 +69,18 @@ class TestSpaces:
         assert (body["member_count"], body["last_seq"], body["visibility"]) == (1, 1, "public")
 
     def test_private_space_is_404_to_outsiders(self, as_user, private_space):
-        assert as_user(UserFactory()).get(f"/api/v1/spaces/{private_space.slug}/").status_code == 404
-        assert as_user(UserFactory()).get(f"/api/v1/spaces/{private_space.slug}/messages/").status_code == 404
+        assert as_user(UserFactory.create()).get(f"/api/v1/spaces/{private_space.slug}/").status_code == 404
+        assert as_user(UserFactory.create()).get(f"/api/v1/spaces/{private_space.slug}/messages/").status_code == 404
 
     def test_only_staff_create_spaces(self, as_user):
         payload = {"slug": "labour-migration", "name": "Labour migration", "visibility": "private", "languages": ["en"]}
-        assert as_user(UserFactory()).post("/api/v1/spaces/", payload, format="json").status_code == 403
-        response = as_user(UserFactory(is_staff=True)).post("/api/v1/spaces/", payload, format="json")
+        assert as_user(UserFactory.create()).post("/api/v1/spaces/", payload, format="json").status_code == 403
+        response = as_user(UserFactory.create(is_staff=True)).post("/api/v1/spaces/", payload, format="json")
         assert response.status_code == 201
         assert response.json()["visibility"] == "private"
 
     def test_create_refuses_bad_input_with_field_errors(self, as_user):
-        staff = as_user(UserFactory(is_staff=True))
+        staff = as_user(UserFactory.create(is_staff=True))
         response = staff.post(
             "/api/v1/spaces/", {"slug": "bad slug!", "languages": ["xx"], "slow_mode_seconds": -1}, format="json"
         )
@@ -111,7 +111,7 @@ class TestSpaces:
 
 class TestMembership:
     def test_join_and_leave_a_public_space(self, as_user, space):
-        client = as_user(UserFactory())
+        client = as_user(UserFactory.create())
         assert client.post(f"/api/v1/spaces/{space.slug}/join/").json() == {"space": space.slug, "role": "member"}
         assert Membership.objects.filter(space=space).count() == 1
         assert client.post(f"/api/v1/spaces/{space.slug}/leave/").status_code == 204
@@ -119,7 +119,7 @@ class TestMembership:
 
     def test_private_space_needs_an_invitation_and_is_404_without_one(self, as_user, private_space):
         moderator = member_of(private_space, role=Membership.Role.MODERATOR)
-        guest = as_user(UserFactory(username="guest"))
+        guest = as_user(UserFactory.create(username="guest"))
         refused = guest.post(f"/api/v1/spaces/{private_space.slug}/join/")
         nowhere = guest.post("/api/v1/spaces/no-such-space/join/")
         # Exactly what a space that does not exist answers: a private space is never revealed.
@@ -134,14 +134,14 @@ class TestMembership:
         assert Invitation.objects.get(user__username="guest").accepted_at is not None
 
     def test_a_banned_user_joining_a_public_space_is_403(self, as_user, space):
-        banned = UserFactory()
+        banned = UserFactory.create()
         Ban.objects.create(space=space, user=banned)
         response = as_user(banned).post(f"/api/v1/spaces/{space.slug}/join/")
         assert (response.status_code, response.json()["code"]) == (403, "forbidden")
         assert not Membership.objects.filter(space=space, user=banned).exists()
 
     def test_a_ban_does_not_reveal_a_private_space_to_someone_never_invited(self, as_user, private_space):
-        banned, invited = UserFactory(), UserFactory()
+        banned, invited = UserFactory.create(), UserFactory.create()
         for user in (banned, invited):
             Ban.objects.create(space=private_space, user=user)
         Invitation.objects.create(space=private_space, user=invited)
@@ -157,7 +157,7 @@ class TestMembership:
         }
 
     def test_staff_appoint_and_remove_moderators(self, as_user, space, member):
-        staff = as_user(UserFactory(is_staff=True))
+        staff = as_user(UserFactory.create(is_staff=True))
         assert staff.post(f"/api/v1/spaces/{space.slug}/moderators/", {"username": member.username}).status_code == 201
         assert Membership.objects.get(user=member).role == "moderator"
         assert staff.delete(f"/api/v1/spaces/{space.slug}/moderators/{member.username}/").status_code == 204
@@ -337,7 +337,8 @@ class TestModerationApi:
         message = post(space, moderator, "x")
         assert as_user(member).post(f"/api/v1/messages/{message.pk}/reports/", {"reason": "spam"}).status_code == 201
         assert (
-            as_user(UserFactory()).post(f"/api/v1/messages/{message.pk}/reports/", {"reason": "x"}).status_code == 403
+            as_user(UserFactory.create()).post(f"/api/v1/messages/{message.pk}/reports/", {"reason": "x"}).status_code
+            == 403
         )
         rows = as_user(moderator).get(f"/api/v1/spaces/{space.slug}/reports/").json()["results"]
         assert [(row["reason"], row["reporter"], row["message"]["seq"]) for row in rows] == [

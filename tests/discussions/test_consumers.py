@@ -30,7 +30,7 @@ class TestHandshake:
         assert await closed_with(db_user, "no-such-space") == 4404
 
     async def test_private_space_is_4404_for_outsiders_and_open_to_members(self, private_space):
-        outsider = await db(UserFactory)()
+        outsider = await db(UserFactory.create)()
         insider = await db(member_of)(private_space)
         assert await closed_with(outsider, private_space.slug) == 4404
         socket = await connect(insider, private_space.slug)
@@ -50,7 +50,7 @@ class TestHandshake:
 
     async def test_hello_says_role_last_seq_and_who_is_online(self, space):
         moderator = await db(member_of)(space, role=Membership.Role.MODERATOR)
-        visitor = await db(UserFactory)()
+        visitor = await db(UserFactory.create)()
         await db(post)(space, moderator)
         first = await connect(moderator, space.slug)
         assert first.hello == {"type": "hello", "space": space.slug, "last_seq": 1, "role": "moderator",
@@ -82,7 +82,7 @@ class TestHandshake:
 
 @pytest.fixture
 def db_user(db):
-    return UserFactory()
+    return UserFactory.create()
 
 
 class TestSending:
@@ -113,7 +113,7 @@ class TestSending:
         await b.disconnect()
 
     async def test_visitor_cannot_post(self, space):
-        visitor = await db(UserFactory)()
+        visitor = await db(UserFactory.create)()
         socket = await connect(visitor, space.slug)
         await socket.send_json_to({"type": "message.send", "body": "hi", "client_id": "v1"})
         error = await receive_until(socket, "error")
@@ -312,7 +312,9 @@ class TestModeration:
         # Written straight to the database: no close event is published, as if the layer lost it.
         await db(Ban.objects.create)(space=space, user=banned)
         await db(Membership.objects.filter(space=private_space, user=leaver).delete)()
-        await current_fanout().recheck_access()
+        fanout = current_fanout()
+        assert fanout is not None  # the sockets above started it
+        await fanout.recheck_access()
         codes = {}
         for name in ("banned", "leaver"):
             while (output := await sockets[name].receive_output(timeout=1))["type"] != "websocket.close":

@@ -6,6 +6,7 @@ import orjson
 import pytest
 
 from realtime.codes import CloseCode
+from realtime.envelopes import Envelope
 from realtime.feed import StreamFeed
 from realtime.subscriber import Subscriber
 from realtime.wire import Outgoing, text_frame
@@ -31,7 +32,7 @@ def subscriber(socket: FakeSocket, *, queue_max: int = 1000, user_id: int = 1, r
                       queue_max=queue_max)  # fmt: skip
 
 
-def new_message(seq: int) -> dict:
+def new_message(seq: int) -> Envelope:
     return {
         "type": "realtime.event",
         "stream": "discussions.space.1",
@@ -169,6 +170,8 @@ def test_text_frames_are_what_the_websockets_library_reads(size):
         next(parser)
     except StopIteration as done:
         frame = done.value
+    else:
+        pytest.fail("the parser wanted more bytes")
     assert (frame.opcode, frame.fin, frame.data) == (Opcode.TEXT, True, payload)
 
 
@@ -231,14 +234,14 @@ async def test_a_batch_respects_exclusions_and_roles_per_socket():
     feed.subscribers.update({member, moderator})
     feed.initialize(0)
     feed.on_event(new_message(1))  # flushed at once
-    typing = {
+    typing: Envelope = {
         "type": "realtime.event",
         "stream": "discussions.space.1",
         "seq": None,
         "text": '{"type":"typing"}',
         "exclude": 1,
     }
-    report = {
+    report: Envelope = {
         "type": "realtime.event",
         "stream": "discussions.space.1",
         "seq": None,

@@ -25,6 +25,7 @@ from discussions.services import hot_statements
 from discussions.services.access import (
     CallerFacts,
     SpaceAccess,
+    SpaceWithCaller,
     access_from_annotated,
     access_from_facts,
     spaces_with_caller,
@@ -152,7 +153,7 @@ def column_values(space: Space | None) -> dict[str, object]:
     return {field.attname: getattr(space, field.attname) for field in Space._meta.concrete_fields}
 
 
-def facts_of_annotated(space: Space) -> CallerFacts:
+def facts_of_annotated(space: SpaceWithCaller) -> CallerFacts:
     return CallerFacts(
         membership_id=space.caller_membership_id,
         role=space.caller_role,

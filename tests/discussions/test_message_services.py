@@ -83,7 +83,7 @@ class TestPost:
         assert Message.objects.count() == 2
 
     def test_markdown_is_rendered_and_mentions_recorded(self, space, member):
-        UserFactory(username="Amina")
+        UserFactory.create(username="Amina")
         message = post(space, member, "**Hi** @amina and @nobody")
         assert message.html == "<p><strong>Hi</strong> @amina and @nobody</p>"
         assert message.mentions == ["Amina"]
@@ -128,12 +128,12 @@ class TestPost:
 
     def test_non_member_cannot_post(self, space):
         with pytest.raises(HubError) as error:
-            post(space, UserFactory())
+            post(space, UserFactory.create())
         assert error.value.code == "not_member"
 
     def test_private_space_is_not_found_for_outsiders(self, private_space):
         with pytest.raises(HubError) as error:
-            post(private_space, UserFactory())
+            post(private_space, UserFactory.create())
         assert error.value.status == 404
 
     def test_locked_space_refuses_members_but_not_moderators(self, space, member, moderator):

@@ -53,7 +53,7 @@ def test_moderator_sees_moderation_controls(client, space, moderator):
 
 
 def test_join_page_form_joins(client, space):
-    user = UserFactory()
+    user = UserFactory.create()
     client.force_login(user)
     assert "Join this space" in client.get(f"/spaces/{space.slug}/").content.decode()
     assert client.post(f"/spaces/{space.slug}/join/").status_code == 302
@@ -61,7 +61,7 @@ def test_join_page_form_joins(client, space):
 
 
 def test_join_form_of_a_private_space_without_an_invitation_answers_like_no_space(client, private_space):
-    user = UserFactory()
+    user = UserFactory.create()
     client.force_login(user)
     refused = client.post(f"/spaces/{private_space.slug}/join/", follow=True)
     nowhere = client.post("/spaces/no-such-space/join/", follow=True)
@@ -73,6 +73,6 @@ def test_join_form_of_a_private_space_without_an_invitation_answers_like_no_spac
 
 
 def test_private_space_page_is_404_for_outsiders(client, private_space):
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get(f"/spaces/{private_space.slug}/").status_code == 404
     assert private_space.name not in client.get(f"/spaces/{private_space.slug}/").content.decode()

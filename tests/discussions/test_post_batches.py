@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from discussions.models import Ban, Membership, Message, Mute
 from discussions.services.posting import PostRequest, PostResult, message_post, message_post_many
-from hub.errors import HubError
+from hub.errors import ErrorCode, HubError
 from realtime.write_batches import StreamWriteBatcher
 from tests.discussions.conftest import member_of
 from tests.factories import UserFactory
@@ -21,11 +22,28 @@ def codes(outcomes) -> list[str]:
     return [outcome.code if isinstance(outcome, HubError) else "ok" for outcome in outcomes]
 
 
+def ok(outcome: object) -> PostResult:
+    assert isinstance(outcome, PostResult), outcome
+    return outcome
+
+
+def refused(outcome: object) -> HubError:
+    assert isinstance(outcome, HubError), outcome
+    return outcome
+
+
+@dataclass(frozen=True)
+class Post:
+    """A write as the batcher sees it: any request (the batcher knows nothing of posts)."""
+
+    body: str
+
+
 class TestMessagePostMany:
     def test_a_batch_takes_consecutive_seqs_in_request_order(self, space, member):
         other = member_of(space)
         requests = [PostRequest(author=author, body=f"m{index}") for index, author in enumerate([member, other] * 3)]
-        outcomes = message_post_many(slug=space.slug, requests=requests)
+        outcomes = [ok(outcome) for outcome in message_post_many(slug=space.slug, requests=requests)]
         assert [outcome.message.seq for outcome in outcomes] == [1, 2, 3, 4, 5, 6]
         assert [outcome.message.body for outcome in outcomes] == [f"m{index}" for index in range(6)]
         assert list(Message.objects.values_list("seq", "body")) == [(seq, f"m{seq - 1}") for seq in range(1, 7)]
@@ -42,7 +60,7 @@ class TestMessagePostMany:
         assert len(statements) <= 7  # (BEGIN,) lock, facts, update, insert, (COMMIT)
 
     def test_each_refusal_is_its_own_and_changes_nothing_for_the_others(self, space, member, private_space):
-        banned, muted, outsider = member_of(space), member_of(space), UserFactory()
+        banned, muted, outsider = member_of(space), member_of(space), UserFactory.create()
         Ban.objects.create(space=space, user=banned)
         Mute.objects.create(space=space, user=muted)
         requests = [
@@ -62,7 +80,7 @@ class TestMessagePostMany:
     def test_a_client_id_repeated_in_the_batch_is_one_message(self, space, member):
         requests = [PostRequest(author=member, body="once", client_id="c1"),
                     PostRequest(author=member, body="again?", client_id="c1")]  # fmt: skip
-        first, again = message_post_many(slug=space.slug, requests=requests)
+        first, again = [ok(outcome) for outcome in message_post_many(slug=space.slug, requests=requests)]
         assert first.created and not again.created
         assert again.message.pk == first.message.pk
         assert Message.objects.count() == 1
@@ -70,6 +88,7 @@ class TestMessagePostMany:
     def test_a_client_id_stored_earlier_returns_the_original(self, space, member):
         original = message_post(slug=space.slug, author=member, body="stored", client_id="c1").message
         (again,) = message_post_many(slug=space.slug, requests=[PostRequest(author=member, body="x", client_id="c1")])
+        again = ok(again)
         assert not again.created
         assert (again.message.pk, again.message.body, again.message.author.username) == (
             original.pk,
@@ -97,14 +116,14 @@ class TestMessagePostMany:
         requests = [PostRequest(author=author, body=body) for author, body in posts]
         outcomes = message_post_many(slug=space.slug, requests=requests)
         assert codes(outcomes) == ["ok", "slow_mode", "ok", "ok"]
-        assert outcomes[1].retry_after == 30
+        assert refused(outcomes[1]).retry_after == 30
 
     def test_an_unknown_space_refuses_every_post(self, db, member):
         outcomes = message_post_many(slug="nowhere", requests=[PostRequest(author=member, body="hi")] * 2)
         assert codes(outcomes) == ["not_found", "not_found"]
 
     def test_a_private_space_is_not_found_for_outsiders_in_a_batch(self, private_space):
-        insider, outsider = member_of(private_space), UserFactory()
+        insider, outsider = member_of(private_space), UserFactory.create()
         requests = [PostRequest(author=outsider, body="hello?"), PostRequest(author=insider, body="inside")]
         assert codes(message_post_many(slug=private_space.slug, requests=requests)) == ["not_found", "ok"]
 
@@ -121,12 +140,10 @@ class TestStreamWriteBatcher:
             return [PostResult(message=Message(body=request.body), created=True) for request in requests]
 
         queue = StreamWriteBatcher(write, batch_max=100)
-        posts = [asyncio.ensure_future(queue.submit(PostRequest(author=None, body="m0")))]
+        posts = [asyncio.ensure_future(queue.submit(Post(body="m0")))]
         while not batches:
             await asyncio.sleep(0)  # until the first write is under way
-        posts += [
-            asyncio.ensure_future(queue.submit(PostRequest(author=None, body=f"m{index}"))) for index in range(1, 6)
-        ]
+        posts += [asyncio.ensure_future(queue.submit(Post(body=f"m{index}"))) for index in range(1, 6)]
         await asyncio.sleep(0)
         release.set()
         results = await asyncio.gather(*posts)
@@ -139,17 +156,14 @@ class TestStreamWriteBatcher:
         async def write(requests):
             sizes.append(len(requests))
             await asyncio.sleep(0.01)
-            return [HubError("muted", "no") if request.body == "bad" else PostResult(Message(body=request.body), True)
-                    for request in requests]  # fmt: skip
+            return [HubError(ErrorCode.MUTED, "no") if request.body == "bad"
+                    else PostResult(Message(body=request.body), True) for request in requests]  # fmt: skip
 
         queue = StreamWriteBatcher(write, batch_max=3)
         bodies = ["a", "bad", "c", "d", "bad", "f", "g"]
-        outcomes = await asyncio.gather(
-            *(queue.submit(PostRequest(author=None, body=body)) for body in bodies), return_exceptions=True
-        )
-        assert [getattr(outcome, "code", None) or outcome.message.body for outcome in outcomes] == [
-            "a", "muted", "c", "d", "muted", "f", "g",
-        ]  # fmt: skip
+        outcomes = await asyncio.gather(*(queue.submit(Post(body=body)) for body in bodies), return_exceptions=True)
+        labels = [outcome.code if isinstance(outcome, HubError) else ok(outcome).message.body for outcome in outcomes]
+        assert labels == ["a", "muted", "c", "d", "muted", "f", "g"]
         assert max(sizes) <= 3
         assert sum(sizes) == len(bodies)
 
@@ -165,5 +179,5 @@ class TestStreamWriteBatcher:
 
         queue = StreamWriteBatcher(write, batch_max=100)
         with pytest.raises(ConnectionError):
-            await queue.submit(PostRequest(author=None, body="lost"))
-        assert (await queue.submit(PostRequest(author=None, body="kept"))).message.body == "kept"
+            await queue.submit(Post(body="lost"))
+        assert (await queue.submit(Post(body="kept"))).message.body == "kept"

@@ -60,7 +60,7 @@ def log_in(context, hub_url: str, username: str):
 
 def test_two_users_see_each_others_messages_live(browser, hub_url):
     space = Space.objects.create(slug="live-chat", name="Live chat")
-    amina, kwame = UserFactory(username="amina"), UserFactory(username="kwame")
+    amina, kwame = UserFactory.create(username="amina"), UserFactory.create(username="kwame")
     for user in (amina, kwame):
         Membership.objects.create(space=space, user=user)
 

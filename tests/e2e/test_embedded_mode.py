@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from typing import Any
 
 import pytest
 import websockets
@@ -35,7 +36,7 @@ def embedded_hub(tmp_path_factory):
         stop(process)
 
 
-def get_json(url: str) -> tuple[int, object]:
+def get_json(url: str) -> tuple[int, Any]:
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback test server)
         return response.status, json.loads(response.read())
 

@@ -57,7 +57,9 @@ class Visitor:
     def log_in(self, username: str) -> None:
         status, page = self.request("GET", "/accounts/login/")
         assert status == 200
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found is not None, page
+        token = found.group(1).decode()
         form = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}).encode()
         status, _ = self.request(
             "POST", "/accounts/login/", form, **{"Content-Type": "application/x-www-form-urlencoded"}
@@ -103,7 +105,7 @@ def test_every_error_page_renders_for_anonymous_and_logged_in_users(served_hub):
     register(port, "amina")
     anonymous, amina = Visitor(port), Visitor(port)
     amina.log_in("amina")
-    seen = {}
+    seen: dict[tuple[str, str], object] = {}
     for who, visitor in (("anonymous", anonymous), ("logged in", amina)):
         for page, (method, path, _status, heading) in PAGES.items():
             status, body = visitor.request(method, path)
@@ -114,7 +116,7 @@ def test_every_error_page_renders_for_anonymous_and_logged_in_users(served_hub):
                 f'<span class="whoami">{NAME}</span>'.encode() in body,
             )
         seen[who, "healthz"] = visitor.request("GET", "/healthz")[0]
-    expected = {("anonymous", "healthz"): 200, ("logged in", "healthz"): 200}
+    expected: dict[tuple[str, str], object] = {("anonymous", "healthz"): 200, ("logged in", "healthz"): 200}
     for page, (_method, _path, status, _heading) in PAGES.items():
         expected["anonymous", page] = (status, True, True, False)
         # 500 renders without the request: it names nobody.

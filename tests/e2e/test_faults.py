@@ -168,7 +168,8 @@ def test_a_slow_reader_is_cut_off_with_4008_and_server_memory_stays_bounded(tmp_
                         await send.send(frame)
 
                 async def consume():
-                    seqs, flooded_bytes = [], 0
+                    seqs: list[int] = []
+                    flooded_bytes = 0
                     while len(seqs) < flood:
                         text = await asyncio.wait_for(fast.recv(), 30)
                         frame = json.loads(text)
@@ -192,7 +193,8 @@ def test_a_slow_reader_is_cut_off_with_4008_and_server_memory_stays_bounded(tmp_
                 assert grown < flooded_bytes / 4, f"the server grew by {grown >> 20} MiB of {flooded_bytes >> 20} MiB"
 
                 # Now the sluggard reads: what the kernel and the server held for it, then the close.
-                slow_seqs, close_code = [], None
+                slow_seqs: list[int] = []
+                close_code = None
                 try:
                     while len(slow_seqs) < flood:
                         frame = json.loads(await asyncio.wait_for(slow.recv(), 10))

@@ -62,9 +62,9 @@ class PrivateSpaceLife(RuleBasedStateMachine):
         self.space = Space.objects.create(
             slug=f"life-{next(_spaces)}", name="Life", visibility=Space.Visibility.PRIVATE
         )
-        self.moderator = with_token(UserFactory())
+        self.moderator = with_token(UserFactory.create())
         Membership.objects.create(space=self.space, user=self.moderator, role=Membership.Role.MODERATOR)
-        self.people = [with_token(UserFactory()) for _ in range(PEOPLE)]
+        self.people = [with_token(UserFactory.create()) for _ in range(PEOPLE)]
         # Two people start inside, so that runs reach posting and resuming early.
         Membership.objects.bulk_create(Membership(space=self.space, user=self.people[index]) for index in (0, 1))
         self.members: set[int] = {0, 1}

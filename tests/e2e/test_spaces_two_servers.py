@@ -117,6 +117,7 @@ def close_code(port: int, user, slug: str) -> int:
                 while True:
                     await asyncio.wait_for(socket.recv(), 5)
             except ConnectionClosed as closed:
+                assert closed.rcvd is not None, "closed without a close frame"
                 return closed.rcvd.code
 
     return asyncio.run(scenario())
@@ -124,7 +125,7 @@ def close_code(port: int, user, slug: str) -> int:
 
 def test_non_member_of_a_private_space_is_closed_with_4404(servers):
     private = Space.objects.create(slug="closed-group", name="Closed group", visibility=Space.Visibility.PRIVATE)
-    assert close_code(servers[1], with_token(UserFactory()), private.slug) == 4404
+    assert close_code(servers[1], with_token(UserFactory.create()), private.slug) == 4404
 
 
 def test_a_ban_closes_the_socket_with_4403_before_anything_posted_after_it(servers, space):
@@ -151,11 +152,12 @@ def test_a_ban_closes_the_socket_with_4403_before_anything_posted_after_it(serve
             )
             assert status == 201
             witnessed = await next_frame(watching, "message.new")
-            seen = []
+            seen: list[str] = []
             try:
                 while not seen or seen[-1] != "message.new":
                     seen.append(json.loads(await asyncio.wait_for(banned.recv(), 10))["type"])
             except ConnectionClosed as closed:
+                assert closed.rcvd is not None, "closed without a close frame"
                 return closed.rcvd.code, seen, witnessed["message"]["seq"], after["seq"]
             return None, seen, witnessed["message"]["seq"], after["seq"]
 

@@ -63,7 +63,7 @@ def assert_error_page(response, page: str, *, logged_in: bool) -> None:
 def test_error_page_renders_through_the_sync_handler(page, logged_in):
     client = Client(raise_request_exception=False, enforce_csrf_checks=True)
     if logged_in:
-        client.force_login(UserFactory(display_name=NAME))
+        client.force_login(UserFactory.create(display_name=NAME))
     method, path, _status, _heading = PAGES[page]
     assert_error_page(getattr(client, method)(path), page, logged_in=logged_in)
 
@@ -73,7 +73,7 @@ def test_error_page_renders_through_the_sync_handler(page, logged_in):
 @pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "logged-in"])
 async def test_error_page_renders_through_the_asgi_handler(asgi_client, page, logged_in):
     if logged_in:
-        await asgi_client.aforce_login(await sync_to_async(UserFactory)(display_name=NAME))
+        await asgi_client.aforce_login(await sync_to_async(UserFactory.create)(display_name=NAME))
     method, path, _status, _heading = PAGES[page]
     assert_error_page(await getattr(asgi_client, method)(path), page, logged_in=logged_in)
 
@@ -81,7 +81,7 @@ async def test_error_page_renders_through_the_asgi_handler(asgi_client, page, lo
 @asgi_db
 async def test_a_logged_in_user_s_health_check_is_answered_under_asgi(asgi_client):
     # Nothing in /healthz reads request.user; the request log did, on the event loop.
-    await asgi_client.aforce_login(await sync_to_async(UserFactory)())
+    await asgi_client.aforce_login(await sync_to_async(UserFactory.create)())
     response = await asgi_client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
@@ -102,9 +102,10 @@ async def test_a_404_rendered_off_the_request_s_thread_closes_the_connection_it_
     # Under ASGI, Django renders 400/403/404 on a worker thread of its own, where nothing would
     # close the connection that showing the user opens (request_finished closes the request
     # thread's); left open, it idles until the database drops it, and then that thread's pages fail.
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    # (SQLite's connection wrapper has is_in_memory_db; django-stubs type the base class.)
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         pytest.skip("Django never closes an in-memory SQLite database's connection (a served SQLite is a file)")
-    await asgi_client.aforce_login(await sync_to_async(UserFactory)(display_name=NAME))
+    await asgi_client.aforce_login(await sync_to_async(UserFactory.create)(display_name=NAME))
     request_thread = await sync_to_async(threading.get_ident)()
     opened = []
 
