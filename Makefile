@@ -57,6 +57,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 bench: $(VENV)/.installed-bench
 	scripts/ensure_services.sh
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.ban_latency
 
 # A reconnect storm of 1,000 clients, then 500 idle + 50 chatty sockets for SOAK_MINUTES (default 3).
 soak: $(VENV)/.installed-bench
