@@ -18,7 +18,7 @@ from hub.errors import ErrorCode, HubError
 from realtime.consumer import StreamConsumer, StreamOpening, StreamStart
 from realtime.frames import pong_frame
 from realtime.publish import apublish
-from realtime.write_batches import WriteBatch, write_batcher
+from realtime.write_batches import StreamWriteBatcher, WriteBatch, write_batcher
 
 _socket_access = database_sync_to_async(sockets.socket_access)
 _socket_start = database_sync_to_async(sockets.socket_start)
@@ -37,6 +37,7 @@ class SpaceConsumer(StreamConsumer):
     slug: str
     space_id: int
     user: User
+    _post_batcher: StreamWriteBatcher[posting.PostRequest, posting.PostResult] | None = None
 
     async def open_stream(self, user: AbstractBaseUser) -> StreamOpening:
         assert isinstance(user, User)  # noqa: S101 (the AUTH_USER_MODEL; connect refused anonymous sockets)
@@ -78,8 +79,11 @@ class SpaceConsumer(StreamConsumer):
             author=self.user, body=frame.body, client_id=frame.client_id, topic=frame.topic,
             reply_to=frame.reply_to,
         )  # fmt: skip
-        batcher = write_batcher(self.group, _write_many(self.slug), batch_max=settings.DISCUSSION_POST_BATCH_MAX)
-        result = await batcher.submit(request)
+        if self._post_batcher is None:  # looked up once per socket; shared by the process's sockets
+            self._post_batcher = write_batcher(
+                self.group, _write_many(self.slug), batch_max=settings.DISCUSSION_POST_BATCH_MAX
+            )
+        result = await self._post_batcher.submit(request)
         if not result.created:
             # A resend: answer the sender alone with the stored original.
             self.send_frame(payloads.message_new_frame(result.message, space_slug=self.slug))

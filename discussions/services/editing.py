@@ -22,11 +22,9 @@ from hub.errors import ErrorCode, HubError
 from realtime.publish import publish_on_commit
 
 
-def message_for_change(*, message_id: int, user: User, lock: bool = True) -> tuple[Message, SpaceAccess]:
-    """The message (locked, unless ``lock`` is off) with the caller's access to its space."""
-    queryset = messages_with_authors().select_related("space")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
+def message_for_change(*, message_id: int, user: User) -> tuple[Message, SpaceAccess]:
+    """The message, its row locked until the transaction ends, with the caller's access to its space."""
+    queryset = messages_with_authors().select_related("space").select_for_update(of=("self",))
     message = queryset.filter(pk=message_id).first()
     if message is None:
         raise message_not_found()
