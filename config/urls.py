@@ -6,6 +6,8 @@ api_v1 = [
     path("", include("gcm.urls")),
     path("", include("accounts.api_urls")),
     path("", include("discussions.urls")),
+    path("", include("experts.urls")),
+    path("", include("notifications.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,5 @@
+"""Filled by the app."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("experts.api.experts_urls")),
+    path("", include("experts.api.resources_urls")),
+]
