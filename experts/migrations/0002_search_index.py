@@ -1,0 +1,279 @@
+"""The full-text index of experts and resources, kept current by the database itself.
+
+PostgreSQL: two ``tsvector`` columns per row, filled by a ``BEFORE`` trigger (a generated column
+cannot take its text search configuration from a column: ``lang::regconfig`` is not immutable):
+``search_document`` (weighted: names A, title/organization/keywords B, biography or summary C;
+the long texts stemmed in the row's own language, the short ones also kept unstemmed so that a
+typed prefix matches them), and ``search_names`` (the names and organization, unstemmed and
+unaccented, for ranking name hits first). GIN indexes on both vectors and on every tag column
+(``jsonb_ops`` answers the ``?|`` of ``TagsField``'s ``overlaps``). ``unaccent`` is STABLE, so it
+is wrapped in an IMMUTABLE function with its dictionary schema-qualified. Creating the extension
+needs a role allowed to (the database owner on PostgreSQL 13+, since unaccent is trusted).
+
+SQLite: an FTS5 table per model (``porter unicode61 remove_diacritics 2``: English stemming,
+accents ignored), its rowid the row's id, kept current by triggers.
+
+The columns and tables are unknown to Django's models on purpose: the ORM never reads or writes
+them, and ``experts.search`` reaches them through its per-engine SQL modules.
+"""
+
+from django.apps.registry import Apps
+from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+# The text search configuration of a profile language (``ProfileLanguage``); Chinese has no stemmer.
+PG_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION experts_unaccent(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    AS $$ SELECT {schema}.unaccent('{schema}.unaccent'::regdictionary, value) $$;
+
+CREATE OR REPLACE FUNCTION experts_search_config(lang text) RETURNS regconfig
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT (CASE lang
+        WHEN 'en' THEN 'pg_catalog.english' WHEN 'fr' THEN 'pg_catalog.french'
+        WHEN 'es' THEN 'pg_catalog.spanish' WHEN 'ru' THEN 'pg_catalog.russian'
+        WHEN 'ar' THEN 'pg_catalog.arabic' ELSE 'pg_catalog.simple' END)::regconfig $$;
+
+-- A name without its separators ("van der Berg" -> "vanderBerg"), so it is found typed as one word.
+CREATE OR REPLACE FUNCTION experts_compact(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    AS $$ SELECT translate(value, ' -''’.', '') $$;
+
+-- Unstemmed, unaccented words.
+CREATE OR REPLACE FUNCTION experts_simple_vector(value text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT to_tsvector('pg_catalog.simple', experts_unaccent(coalesce(value, ''))) $$;
+
+-- Words stemmed in a language, accents removed first (the query is unaccented the same way).
+CREATE OR REPLACE FUNCTION experts_stemmed_vector(lang text, value text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT to_tsvector(experts_search_config(lang), experts_unaccent(coalesce(value, ''))) $$;
+
+CREATE OR REPLACE FUNCTION experts_tags_text(tags jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN jsonb_typeof(tags) = 'array'
+        THEN (SELECT string_agg(value, ' ') FROM jsonb_array_elements_text(tags)) END $$;
+
+-- The query: each word any of its stems (every language) or itself unstemmed, all words required;
+-- the last word is a prefix (search as you type). A word that is a stop word in any language is
+-- left out (it is absent from that language's documents, so requiring it would hide them).
+-- IMMUTABLE like to_tsquery itself, so a call on a constant is folded once when planned.
+CREATE OR REPLACE FUNCTION experts_search_tsquery(words text[]) RETURNS tsquery
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+DECLARE
+    configs regconfig[] := ARRAY['pg_catalog.simple', 'pg_catalog.english', 'pg_catalog.french',
+                                 'pg_catalog.spanish', 'pg_catalog.russian', 'pg_catalog.arabic']::regconfig[];
+    n integer := coalesce(array_length(words, 1), 0);
+    word text;
+    cfg regconfig;
+    alternative text;
+    alternatives text[];
+    stop boolean;
+    result tsquery;
+BEGIN
+    FOR i IN 1..n LOOP
+        word := lower(experts_unaccent(words[i]));
+        alternatives := '{}';
+        stop := false;
+        FOREACH cfg IN ARRAY configs LOOP
+            -- to_tsvector says whether it is a stop word without the NOTICE that to_tsquery raises.
+            IF to_tsvector(cfg, word) = ''::tsvector THEN
+                stop := true;
+                CONTINUE;
+            END IF;
+            alternative := CASE WHEN i < n THEN plainto_tsquery(cfg, word)::text
+                                ELSE to_tsquery(cfg, word || ':*')::text END;
+            IF NOT alternative = ANY (alternatives) THEN
+                alternatives := alternatives || alternative;
+            END IF;
+        END LOOP;
+        CONTINUE WHEN cardinality(alternatives) = 0 OR (stop AND i < n);
+        result := CASE WHEN result IS NULL THEN '' ELSE '(' || result::text || ') & ' END
+                  || '(' || array_to_string(alternatives, ' | ') || ')';
+    END LOOP;
+    RETURN result;
+END $$;
+
+CREATE OR REPLACE FUNCTION experts_expert_search_refresh() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    short text := concat_ws(' ', NEW.title, NEW.organization, experts_tags_text(NEW.keywords));
+BEGIN
+    NEW.search_names := experts_simple_vector(
+        concat_ws(' ', NEW.name, experts_compact(NEW.name), NEW.organization));
+    NEW.search_document :=
+        setweight(experts_simple_vector(concat_ws(' ', NEW.name, experts_compact(NEW.name))), 'A')
+        || setweight(experts_simple_vector(short) || experts_stemmed_vector(NEW.profile_language, short), 'B')
+        || setweight(experts_stemmed_vector(NEW.profile_language, NEW.bio), 'C');
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION experts_resource_search_refresh() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.search_names := experts_simple_vector(concat_ws(' ', NEW.title, NEW.organization));
+    NEW.search_document :=
+        setweight(experts_simple_vector(NEW.title)
+                  || experts_stemmed_vector(NEW.summary_language, NEW.title), 'A')
+        || setweight(experts_simple_vector(NEW.organization)
+                     || experts_stemmed_vector(NEW.summary_language, NEW.organization), 'B')
+        || setweight(experts_stemmed_vector(NEW.summary_language, NEW.summary), 'C');
+    RETURN NEW;
+END $$;
+"""
+
+PG_TABLES = """
+ALTER TABLE experts_expert ADD COLUMN search_document tsvector, ADD COLUMN search_names tsvector;
+ALTER TABLE experts_resource ADD COLUMN search_document tsvector, ADD COLUMN search_names tsvector;
+
+CREATE TRIGGER experts_expert_search_insert BEFORE INSERT ON experts_expert
+    FOR EACH ROW EXECUTE FUNCTION experts_expert_search_refresh();
+CREATE TRIGGER experts_expert_search_update BEFORE UPDATE ON experts_expert
+    FOR EACH ROW WHEN (
+        OLD.name IS DISTINCT FROM NEW.name OR OLD.title IS DISTINCT FROM NEW.title
+        OR OLD.organization IS DISTINCT FROM NEW.organization OR OLD.bio IS DISTINCT FROM NEW.bio
+        OR OLD.keywords IS DISTINCT FROM NEW.keywords OR OLD.profile_language IS DISTINCT FROM NEW.profile_language
+        OR NEW.search_document IS NULL)
+    EXECUTE FUNCTION experts_expert_search_refresh();
+CREATE TRIGGER experts_resource_search_insert BEFORE INSERT ON experts_resource
+    FOR EACH ROW EXECUTE FUNCTION experts_resource_search_refresh();
+CREATE TRIGGER experts_resource_search_update BEFORE UPDATE ON experts_resource
+    FOR EACH ROW WHEN (
+        OLD.title IS DISTINCT FROM NEW.title OR OLD.summary IS DISTINCT FROM NEW.summary
+        OR OLD.organization IS DISTINCT FROM NEW.organization
+        OR OLD.summary_language IS DISTINCT FROM NEW.summary_language
+        OR NEW.search_document IS NULL)
+    EXECUTE FUNCTION experts_resource_search_refresh();
+
+-- Rows that existed before this migration.
+UPDATE experts_expert SET search_document = NULL;
+UPDATE experts_resource SET search_document = NULL;
+
+CREATE INDEX experts_expert_search_document ON experts_expert USING gin (search_document);
+CREATE INDEX experts_expert_search_names ON experts_expert USING gin (search_names);
+CREATE INDEX experts_expert_objectives ON experts_expert USING gin (objectives);
+CREATE INDEX experts_expert_principles ON experts_expert USING gin (principles);
+CREATE INDEX experts_expert_regions ON experts_expert USING gin (regions);
+CREATE INDEX experts_expert_countries ON experts_expert USING gin (countries);
+CREATE INDEX experts_expert_languages ON experts_expert USING gin (languages);
+CREATE INDEX experts_expert_available_for ON experts_expert USING gin (available_for);
+CREATE INDEX experts_resource_search_document ON experts_resource USING gin (search_document);
+CREATE INDEX experts_resource_search_names ON experts_resource USING gin (search_names);
+CREATE INDEX experts_resource_objectives ON experts_resource USING gin (objectives);
+CREATE INDEX experts_resource_principles ON experts_resource USING gin (principles);
+CREATE INDEX experts_resource_regions ON experts_resource USING gin (regions);
+CREATE INDEX experts_resource_countries ON experts_resource USING gin (countries);
+CREATE INDEX experts_resource_languages ON experts_resource USING gin (languages);
+"""
+
+PG_DROP = """
+DROP TRIGGER IF EXISTS experts_expert_search_insert ON experts_expert;
+DROP TRIGGER IF EXISTS experts_expert_search_update ON experts_expert;
+DROP TRIGGER IF EXISTS experts_resource_search_insert ON experts_resource;
+DROP TRIGGER IF EXISTS experts_resource_search_update ON experts_resource;
+DROP INDEX IF EXISTS experts_expert_objectives, experts_expert_principles, experts_expert_regions,
+    experts_expert_countries, experts_expert_languages, experts_expert_available_for,
+    experts_resource_objectives, experts_resource_principles, experts_resource_regions,
+    experts_resource_countries, experts_resource_languages;
+ALTER TABLE experts_expert DROP COLUMN IF EXISTS search_document, DROP COLUMN IF EXISTS search_names;
+ALTER TABLE experts_resource DROP COLUMN IF EXISTS search_document, DROP COLUMN IF EXISTS search_names;
+DROP FUNCTION IF EXISTS experts_expert_search_refresh(), experts_resource_search_refresh(),
+    experts_search_tsquery(text[]), experts_tags_text(jsonb), experts_stemmed_vector(text, text),
+    experts_simple_vector(text), experts_compact(text), experts_search_config(text), experts_unaccent(text);
+"""
+
+# --- SQLite ----------------------------------------------------------------------------------
+
+# The ``compact`` column is the name without its separators, as experts_compact() on PostgreSQL.
+SQLITE_CREATE = [
+    """CREATE VIRTUAL TABLE experts_expert_fts USING fts5(
+        name, organization, title, keywords, bio, compact,
+        tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')""",
+    """CREATE TRIGGER experts_expert_fts_insert AFTER INSERT ON experts_expert BEGIN
+        INSERT INTO experts_expert_fts(rowid, name, organization, title, keywords, bio, compact)
+        VALUES (new.id, new.name, new.organization, new.title, new.keywords, new.bio,
+                replace(replace(replace(replace(replace(new.name, ' ', ''), '-', ''), '''', ''), '’', ''), '.', ''));
+    END""",
+    """CREATE TRIGGER experts_expert_fts_delete AFTER DELETE ON experts_expert BEGIN
+        DELETE FROM experts_expert_fts WHERE rowid = old.id;
+    END""",
+    """CREATE TRIGGER experts_expert_fts_update AFTER UPDATE OF name, organization, title, keywords, bio
+    ON experts_expert BEGIN
+        DELETE FROM experts_expert_fts WHERE rowid = old.id;
+        INSERT INTO experts_expert_fts(rowid, name, organization, title, keywords, bio, compact)
+        VALUES (new.id, new.name, new.organization, new.title, new.keywords, new.bio,
+                replace(replace(replace(replace(replace(new.name, ' ', ''), '-', ''), '''', ''), '’', ''), '.', ''));
+    END""",
+    """INSERT INTO experts_expert_fts(rowid, name, organization, title, keywords, bio, compact)
+        SELECT id, name, organization, title, keywords, bio,
+               replace(replace(replace(replace(replace(name, ' ', ''), '-', ''), '''', ''), '’', ''), '.', '')
+        FROM experts_expert""",
+    """CREATE VIRTUAL TABLE experts_resource_fts USING fts5(
+        title, organization, summary,
+        tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')""",
+    """CREATE TRIGGER experts_resource_fts_insert AFTER INSERT ON experts_resource BEGIN
+        INSERT INTO experts_resource_fts(rowid, title, organization, summary)
+        VALUES (new.id, new.title, new.organization, new.summary);
+    END""",
+    """CREATE TRIGGER experts_resource_fts_delete AFTER DELETE ON experts_resource BEGIN
+        DELETE FROM experts_resource_fts WHERE rowid = old.id;
+    END""",
+    """CREATE TRIGGER experts_resource_fts_update AFTER UPDATE OF title, organization, summary
+    ON experts_resource BEGIN
+        DELETE FROM experts_resource_fts WHERE rowid = old.id;
+        INSERT INTO experts_resource_fts(rowid, title, organization, summary)
+        VALUES (new.id, new.title, new.organization, new.summary);
+    END""",
+    """INSERT INTO experts_resource_fts(rowid, title, organization, summary)
+        SELECT id, title, organization, summary FROM experts_resource""",
+]
+
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS experts_expert_fts_insert",
+    "DROP TRIGGER IF EXISTS experts_expert_fts_delete",
+    "DROP TRIGGER IF EXISTS experts_expert_fts_update",
+    "DROP TABLE IF EXISTS experts_expert_fts",
+    "DROP TRIGGER IF EXISTS experts_resource_fts_insert",
+    "DROP TRIGGER IF EXISTS experts_resource_fts_delete",
+    "DROP TRIGGER IF EXISTS experts_resource_fts_update",
+    "DROP TABLE IF EXISTS experts_resource_fts",
+]
+
+
+def create_search_index(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+            # Wherever it was installed (the first schema of search_path unless it existed).
+            cursor.execute(
+                "SELECT quote_ident(nspname) FROM pg_extension JOIN pg_namespace ON pg_namespace.oid = extnamespace "
+                "WHERE extname = 'unaccent'"
+            )
+            (schema,) = cursor.fetchone()
+            cursor.execute(PG_FUNCTIONS.replace("{schema}", schema))
+            cursor.execute(PG_TABLES)
+    elif vendor == "sqlite":
+        for statement in SQLITE_CREATE:
+            schema_editor.execute(statement)
+
+
+def drop_search_index(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(PG_DROP)
+    elif vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("experts", "0001_initial")]
+
+    operations = [migrations.RunPython(create_search_index, drop_search_index)]
