@@ -153,6 +153,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "prune-login-attempts": {"task": "accounts.tasks.prune_login_attempts", "schedule": 3600.0},
+    "sweep-expert-contact-relays": {"task": "experts.tasks.expert_contact_relay_sweep", "schedule": 300.0},
+    "sweep-notification-emails": {"task": "notifications.tasks.sweep_notification_emails", "schedule": 60.0},
 }
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -174,6 +176,11 @@ REGISTER_THROTTLE_RATE = env.str("REGISTER_THROTTLE_RATE", default="20/hour")  #
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=30 * 60)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=30 * 60)
+
+# --- Experts: contacts relayed by email ------------------------------------------------------
+# At most EXPERT_CONTACT_RATE contacts per sender in any EXPERT_CONTACT_WINDOW seconds (429 beyond).
+EXPERT_CONTACT_RATE = env.int("EXPERT_CONTACT_RATE", default=5)
+EXPERT_CONTACT_WINDOW = env.int("EXPERT_CONTACT_WINDOW", default=3600)
 
 # --- Discussion spaces ------------------------------------------------------------------------
 DISCUSSION_MAX_BODY_CHARS = env.int("DISCUSSION_MAX_BODY_CHARS", default=10_000)
@@ -279,6 +286,13 @@ else:
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Migration Network Hub <hub@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Notification emails (notifications/delivery.py): how many one task sends over one SMTP connection;
+# pending ones older than SWEEP_AFTER are re-enqueued by beat (at most SWEEP_MAX a minute); one
+# claimed longer than SEND_TIMEOUT ago is marked unconfirmed, never re-sent (at most once).
+NOTIFICATION_EMAIL_CHUNK = env.int("NOTIFICATION_EMAIL_CHUNK", default=100)
+NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = env.int("NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS", default=60)
+NOTIFICATION_EMAIL_SWEEP_MAX = env.int("NOTIFICATION_EMAIL_SWEEP_MAX", default=10_000)
+NOTIFICATION_EMAIL_SEND_TIMEOUT_SECONDS = env.int("NOTIFICATION_EMAIL_SEND_TIMEOUT_SECONDS", default=15 * 60)
 
 # --- Security ---------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("gcm.page_urls")),
     path("", include("discussions.page_urls")),
     path("accounts/", include("accounts.page_urls")),
+    path("notifications/", include("notifications.page_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
