@@ -36,10 +36,13 @@ CREATE OR REPLACE FUNCTION experts_search_config(lang text) RETURNS regconfig
         WHEN 'es' THEN 'pg_catalog.spanish' WHEN 'ru' THEN 'pg_catalog.russian'
         WHEN 'ar' THEN 'pg_catalog.arabic' ELSE 'pg_catalog.simple' END)::regconfig $$;
 
--- A name without its separators ("van der Berg" -> "vanderBerg"), so it is found typed as one word.
+-- A name typed without its separators: each tail of its words run together ("José van der Berg"
+-- -> "JosévanderBerg vanderBerg derBerg Berg"), so that "vanderberg" finds it.
 CREATE OR REPLACE FUNCTION experts_compact(value text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-    AS $$ SELECT translate(value, ' -''’.', '') $$;
+    AS $$ SELECT coalesce(string_agg(translate(array_to_string(words[i:], ''), '-''’.', ''), ' '), '')
+          FROM (SELECT regexp_split_to_array(btrim(value), '\\s+') AS words) AS split,
+               generate_series(1, cardinality(words)) AS i $$;
 
 -- Unstemmed, unaccented words.
 CREATE OR REPLACE FUNCTION experts_simple_vector(value text) RETURNS tsvector
@@ -189,15 +192,25 @@ DROP FUNCTION IF EXISTS experts_expert_search_refresh(), experts_resource_search
 
 # --- SQLite ----------------------------------------------------------------------------------
 
-# The ``compact`` column is the name without its separators, as experts_compact() on PostgreSQL.
+# What the expert FTS table holds, as one view the triggers read from. ``compact`` is the name
+# typed without its separators, as experts_compact() on PostgreSQL: the whole name and its tails
+# after each of its first three spaces (``|`` keeps them apart as separate tokens).
 SQLITE_CREATE = [
+    """CREATE VIEW experts_expert_fts_source AS
+    SELECT id, name, organization, title, keywords, bio,
+           replace(replace(replace(replace(replace(t0 || '|' || t1 || '|' || t2 || '|' || t3,
+               ' ', ''), '-', ''), '''', ''), '’', ''), '.', '') AS compact
+    FROM (SELECT *, CASE WHEN instr(t2, ' ') > 0 THEN substr(t2, instr(t2, ' ') + 1) ELSE '' END AS t3
+          FROM (SELECT *, CASE WHEN instr(t1, ' ') > 0 THEN substr(t1, instr(t1, ' ') + 1) ELSE '' END AS t2
+                FROM (SELECT *, CASE WHEN instr(t0, ' ') > 0 THEN substr(t0, instr(t0, ' ') + 1) ELSE '' END AS t1
+                      FROM (SELECT id, name, organization, title, keywords, bio, trim(name) AS t0
+                            FROM experts_expert))))""",
     """CREATE VIRTUAL TABLE experts_expert_fts USING fts5(
         name, organization, title, keywords, bio, compact,
         tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')""",
     """CREATE TRIGGER experts_expert_fts_insert AFTER INSERT ON experts_expert BEGIN
         INSERT INTO experts_expert_fts(rowid, name, organization, title, keywords, bio, compact)
-        VALUES (new.id, new.name, new.organization, new.title, new.keywords, new.bio,
-                replace(replace(replace(replace(replace(new.name, ' ', ''), '-', ''), '''', ''), '’', ''), '.', ''));
+        SELECT * FROM experts_expert_fts_source WHERE id = new.id;
     END""",
     """CREATE TRIGGER experts_expert_fts_delete AFTER DELETE ON experts_expert BEGIN
         DELETE FROM experts_expert_fts WHERE rowid = old.id;
@@ -206,13 +219,10 @@ SQLITE_CREATE = [
     ON experts_expert BEGIN
         DELETE FROM experts_expert_fts WHERE rowid = old.id;
         INSERT INTO experts_expert_fts(rowid, name, organization, title, keywords, bio, compact)
-        VALUES (new.id, new.name, new.organization, new.title, new.keywords, new.bio,
-                replace(replace(replace(replace(replace(new.name, ' ', ''), '-', ''), '''', ''), '’', ''), '.', ''));
+        SELECT * FROM experts_expert_fts_source WHERE id = new.id;
     END""",
     """INSERT INTO experts_expert_fts(rowid, name, organization, title, keywords, bio, compact)
-        SELECT id, name, organization, title, keywords, bio,
-               replace(replace(replace(replace(replace(name, ' ', ''), '-', ''), '''', ''), '’', ''), '.', '')
-        FROM experts_expert""",
+        SELECT * FROM experts_expert_fts_source""",
     """CREATE VIRTUAL TABLE experts_resource_fts USING fts5(
         title, organization, summary,
         tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')""",
@@ -238,6 +248,7 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS experts_expert_fts_delete",
     "DROP TRIGGER IF EXISTS experts_expert_fts_update",
     "DROP TABLE IF EXISTS experts_expert_fts",
+    "DROP VIEW IF EXISTS experts_expert_fts_source",
     "DROP TRIGGER IF EXISTS experts_resource_fts_insert",
     "DROP TRIGGER IF EXISTS experts_resource_fts_delete",
     "DROP TRIGGER IF EXISTS experts_resource_fts_update",
