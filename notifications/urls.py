@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from notifications import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("notifications/", api.NotificationListView.as_view(), name="api-notifications"),
+    path("notifications/read-all/", api.NotificationReadAllView.as_view()),
+    path("notifications/<int:notification_id>/read/", api.NotificationReadView.as_view()),
+]

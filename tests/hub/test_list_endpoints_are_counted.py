@@ -22,6 +22,7 @@ QUERY_COUNT_TESTS = {
     "/api/v1/spaces/{slug}/moderation-log/": "tests.discussions.test_api_query_counts:test_moderation_log_list",
     "/api/v1/spaces/{slug}/messages/": "tests.discussions.test_api_query_counts:test_messages_list",
     "/api/v1/messages/{message_id}/revisions/": "tests.discussions.test_api_query_counts:test_message_revisions_list",
+    "/api/v1/notifications/": "tests.notifications.test_api:test_notifications_list",
 }
 
 

@@ -51,6 +51,8 @@ class SMTPServer:
     host: str
     port: int
     messages: list[ReceivedMail] = field(default_factory=list)
+    # How many SMTP sessions greeted the server (EHLO/HELO): one per connection Django opened.
+    sessions: int = 0
     # Set it to an SMTP reply ("550 No such user here") to refuse the next messages' recipients.
     refuse_recipients_with: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -63,6 +65,18 @@ class SMTPServer:
 class _Handler:
     def __init__(self, server: SMTPServer) -> None:
         self.server = server
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        self.server.sessions += 1
+        return responses
+
+    async def handle_HELO(self, server: Any, session: Any, envelope: Any, hostname: str) -> str:
+        session.host_name = hostname
+        self.server.sessions += 1
+        return f"250 {server.hostname}"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]) -> str:
         if self.server.refuse_recipients_with:
