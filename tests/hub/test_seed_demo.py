@@ -29,7 +29,10 @@ def test_seed_demo_creates_users_and_a_staff_login(capsys):
 
 def wipe_demo() -> None:
     from discussions.models import Message, Space, Topic
+    from experts.models import Expert, Resource
 
+    Expert.objects.all().delete()  # demo experts alone say the demo is loaded
+    Resource.objects.all().delete()
     Message.objects.all().delete()
     Topic.objects.all().delete()
     Space.objects.update(last_seq=0)
@@ -91,8 +94,9 @@ def registry(monkeypatch):
 
 
 def test_apps_register_users_then_discussions():
-    assert [(part.name, part.order) for part in demo.demo_parts()] == [("users", 10), ("discussions", 50)]
-    assert [count.name for count in demo.demo_counts()] == ["users"]
+    parts = [(part.name, part.order) for part in demo.demo_parts()]
+    assert parts == [("users", 10), ("experts", 20), ("discussions", 50)]
+    assert [count.name for count in demo.demo_counts()] == ["users", "experts", "resources"]
 
 
 def test_parts_run_in_order_with_their_counts_from_the_command_line(registry, capsys):
@@ -144,4 +148,5 @@ def test_progress_adds_up_to_the_steps_each_part_announced(taxonomy):
     options = DemoOptions(counts={"users": 1200})
     done: list[int] = []
     demo.seed_demo(options, progress=done.append)
-    assert sum(done) == demo.demo_steps(options) == 1 + 1200 + len(SPACES_WITH_CONVERSATIONS)
+    experts = 1 + options.count("experts") + options.count("resources")  # the roster, then one per row
+    assert sum(done) == demo.demo_steps(options) == 1 + 1200 + experts + len(SPACES_WITH_CONVERSATIONS)
