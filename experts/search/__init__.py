@@ -13,17 +13,32 @@ The text match and the rank are each engine's SQL (``postgres`` over stored ``ts
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from django.db import connection
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 
 from experts.models import Expert, Resource
 from experts.search import postgres, sqlite
+from experts.search.counts_cache import Counts, cached_counts, counts_key, store_counts
 from experts.search.facets import EXPERT_FACETS, RESOURCE_FACETS, Facet, all_of, failing_at_most_one
-from experts.search.queries import ExpertQuery, Facets, ResourceQuery, SearchPage
-from experts.search.tables import EXPERT_TABLE, RESOURCE_TABLE, CountedColumn, SearchTable
+from experts.search.queries import ExpertQuery, ResourceQuery, SearchPage
+from experts.search.tables import EXPERT_TABLE, RESOURCE_TABLE, CountedColumn, SearchTable, TableSQL
 from experts.search.words import query_words
 
 __all__ = ["search_experts", "search_resources"]
@@ -31,12 +46,23 @@ __all__ = ["search_experts", "search_resources"]
 M = TypeVar("M", bound=Model)
 
 
+# Rows ranked by relevance: the ones whose names match and the ones whose document matches,
+# each at most this many, taken in id order (see _ranked_page).
+RANK_WINDOW = 1000
+
+
 class Engine(Protocol):
-    def text_match(self, table: SearchTable, words: list[str]) -> RawSQL: ...
+    def text_match(self, table: SearchTable, words: list[str]) -> TableSQL: ...
 
-    def text_rank(self, table: SearchTable, words: list[str]) -> RawSQL: ...
+    def names_match(self, table: SearchTable, words: list[str]) -> TableSQL: ...
 
-    def facet_counts_sql(self, matched_sql: str, columns: Sequence[CountedColumn], flags: Sequence[str]) -> str: ...
+    def text_rank(self, table: SearchTable, words: list[str]) -> TableSQL: ...
+
+    def change_state(self, table: SearchTable) -> RawSQL | None: ...
+
+    def facet_counts_sql(
+        self, matched_sql: str, columns: Sequence[CountedColumn], flags: Sequence[str], *, with_state: bool
+    ) -> str: ...
 
 
 def _engine() -> Engine:
@@ -50,7 +76,14 @@ def search_experts(query: ExpertQuery, *, offset: int, limit: int) -> SearchPage
     if query.verified is not None:
         experts = experts.filter(verified=query.verified)
     return _search(
-        experts, query, facets=EXPERT_FACETS, table=EXPERT_TABLE, order=("name", "id"), offset=offset, limit=limit
+        experts,
+        query,
+        facets=EXPERT_FACETS,
+        table=EXPERT_TABLE,
+        order=("name", "id"),
+        ranked_order=("id",),
+        offset=offset,
+        limit=limit,
     )
 
 
@@ -75,7 +108,14 @@ def search_resources(
         resources = resources.filter(status__in=query.statuses)
     order = ("scope_order", F("publication_date").desc(nulls_last=True), "id")
     return _search(
-        resources, query, facets=RESOURCE_FACETS, table=RESOURCE_TABLE, order=order, offset=offset, limit=limit
+        resources,
+        query,
+        facets=RESOURCE_FACETS,
+        table=RESOURCE_TABLE,
+        order=order,
+        ranked_order=order,
+        offset=offset,
+        limit=limit,
     )
 
 
@@ -86,30 +126,86 @@ def _search(
     facets: Sequence[Facet],
     table: SearchTable,
     order: Sequence[Any],
+    ranked_order: Sequence[Any],
     offset: int,
     limit: int,
 ) -> SearchPage[M]:
+    """``order`` without words; with words, by relevance and then ``ranked_order`` (ending in id)."""
     engine = _engine()
     words = query_words(query.q)
     if words:
         rows = rows.filter(engine.text_match(table, words))
     active = {facet.name: facet.condition(values) for facet in facets if (values := getattr(query, facet.attribute))}
+    counting = _counting_statement(engine, rows, facets, active, table)
+    state = engine.change_state(table)
     page = rows.filter(all_of(list(active.values())))
+    if state is not None:
+        page = page.annotate(search_state=state)  # type: ignore[assignment]  # still the model's rows
     if words:
-        # The rank is a float annotation; the rows stay instances of the model.
-        ranked: QuerySet[M] = page.annotate(search_rank=engine.text_rank(table, words))  # type: ignore[assignment]
-        page = ranked.order_by("-search_rank", *order)
+        results = _ranked_page(engine, page, words, table=table, order=ranked_order, offset=offset, limit=limit)
     else:
-        page = page.order_by(*order)
-    results = list(page[offset : offset + limit])
-    count, counts = _facet_counts(engine, rows, facets, active)
-    return SearchPage(results=results, count=count, facets=counts)
+        results = list(page.order_by(*order)[offset : offset + limit])
+    known = None
+    if state is not None and results:
+        known = cached_counts(counting.key, results[0].search_state)  # type: ignore[attr-defined]
+    counts = known or _count(counting)
+    if state is not None and known is None:
+        store_counts(counting.key, counts)
+    return SearchPage(results=results, count=counts.count, facets=counts.facets)
 
 
-def _facet_counts(
-    engine: Engine, rows: QuerySet[M], facets: Sequence[Facet], active: dict[str, Q]
-) -> tuple[int, Facets]:
-    """How many rows pass every filter, and each facet's counts over the rows passing every other."""
+def _ranked_page(
+    engine: Engine,
+    rows: QuerySet[M],
+    words: list[str],
+    *,
+    table: SearchTable,
+    order: Sequence[Any],
+    offset: int,
+    limit: int,
+) -> list[M]:
+    """Matching rows by relevance, then ``order``; ``rows`` match the words and every filter.
+
+    Ranking reads each ranked row's whole document, too slow for a word found in most rows. So
+    the candidates are the first ``RANK_WINDOW`` rows (by id) whose names match and the first
+    ``RANK_WINDOW`` whose document does: every match when there are fewer, ranked exactly. Past
+    the candidates (pages beyond a thousand results of a very common word) come the other matches
+    in id order, at the cost of one or two more statements (only for such pages).
+    """
+    by_names = rows.filter(engine.names_match(table, words)).order_by("id").values("id")[:RANK_WINDOW]
+    by_document = rows.order_by("id").values("id")[:RANK_WINDOW]
+    is_candidate = Q(id__in=by_names) | Q(id__in=by_document)
+    ranked: QuerySet[M] = rows.filter(is_candidate).annotate(  # type: ignore[assignment]
+        search_rank=engine.text_rank(table, words), search_candidates=Window(Count("id"))
+    )
+    results = list(ranked.order_by("-search_rank", *order)[offset : offset + limit])
+    if len(results) == limit or (not results and offset == 0):
+        return results
+    candidates: int = results[0].search_candidates if results else rows.filter(is_candidate).count()  # type: ignore[attr-defined]
+    if candidates < RANK_WINDOW:
+        return results  # fewer matches than the window: every one was a candidate
+    rest = rows.exclude(is_candidate).order_by("id")
+    start = max(offset - candidates, 0)
+    return results + list(rest[start : start + limit - len(results)])
+
+
+@dataclass(frozen=True)
+class _CountingStatement:
+    sql: str
+    params: Any
+    facets: Sequence[Facet]
+    with_state: bool
+
+    @property
+    def key(self) -> str:
+        return counts_key(self.sql, self.params)
+
+
+def _counting_statement(
+    engine: Engine, rows: QuerySet[M], facets: Sequence[Facet], active: dict[str, Q], table: SearchTable
+) -> _CountingStatement:
+    """The statement counting the rows passing every filter, and each facet's values over the rows
+    passing every other filter: one pass over the rows that fail at most one."""
     flags = {name: f"passes_{index}" for index, name in enumerate(active)}
     columns = [
         CountedColumn(f"counted_{index}", facet.tags, flags.get(facet.name)) for index, facet in enumerate(facets)
@@ -119,14 +215,22 @@ def _facet_counts(
         selected[flags[name]] = ExpressionWrapper(condition, output_field=BooleanField())
     matched = rows.filter(failing_at_most_one(list(active.values()))).order_by().values(**selected)
     matched_sql, params = matched.query.sql_with_params()
+    with_state = engine.change_state(table) is not None
+    sql = engine.facet_counts_sql(matched_sql, columns, list(flags.values()), with_state=with_state)
+    return _CountingStatement(sql=sql, params=params, facets=facets, with_state=with_state)
+
+
+def _count(statement: _CountingStatement) -> Counts:
     with connection.cursor() as cursor:
-        cursor.execute(engine.facet_counts_sql(matched_sql, columns, list(flags.values())), params)
+        cursor.execute(statement.sql, statement.params)
         found = cursor.fetchall()
-    count = 0
-    counts: dict[str, dict[str, int]] = {facet.name: {} for facet in facets}
+    count, state = 0, ""
+    counts: dict[str, dict[str, int]] = {facet.name: {} for facet in statement.facets}
     for index, value, n in sorted(found, key=lambda row: (row[0], -row[2], str(row[1]))):
-        if index < 0:
+        if index == -1:
             count = n
+        elif index == -2:
+            state = value
         else:
-            counts[facets[index].name][str(value)] = n
-    return count, counts
+            counts[statement.facets[index].name][str(value)] = n
+    return Counts(state=state, count=count, facets=counts)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
-from experts.search.tables import CountedColumn, SearchTable
+from experts.search.tables import CountedColumn, SearchTable, TableSQL
 
 
 def fts_query(words: list[str]) -> str:
@@ -19,33 +19,50 @@ def fts_query(words: list[str]) -> str:
     return " ".join([*(f'"{word}"' for word in whole), f'"{last}"*'])
 
 
-def text_match(table: SearchTable, words: list[str]) -> RawSQL:
-    return RawSQL(
-        f'"{table.db_table}"."id" IN (SELECT rowid FROM {table.fts_table} WHERE {table.fts_table} MATCH %s)',
-        (fts_query(words),),
-        output_field=BooleanField(),
+def text_match(table: SearchTable, words: list[str]) -> TableSQL:
+    fts = table.fts_table
+    return TableSQL(
+        f"{{table}}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", (fts_query(words),), BooleanField()
     )
 
 
-def text_rank(table: SearchTable, words: list[str]) -> RawSQL:
+def names_match(table: SearchTable, words: list[str]) -> TableSQL:
+    fts = table.fts_table
+    return TableSQL(
+        f"{{table}}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", (_names_query(table, words),), BooleanField()
+    )
+
+
+def _names_query(table: SearchTable, words: list[str]) -> str:
+    return f"{{{' '.join(table.name_columns)}}} : ({fts_query(words)})"
+
+
+def text_rank(table: SearchTable, words: list[str]) -> TableSQL:
     """Higher is better: 1 when every word is found in the name columns, plus bm25 (weighted by
     column) scaled into [0, 1)."""
     query = fts_query(words)
-    names = f"{{{' '.join(table.name_columns)}}} : ({query})"
+    names = _names_query(table, words)
     weights = ", ".join(str(weight) for weight in table.fts_weights)
-    row = f'"{table.db_table}"."id"'
+    row = "{table}.id"
     fts = table.fts_table
-    return RawSQL(
+    return TableSQL(
         f"(CASE WHEN {row} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s) THEN 1 ELSE 0 END)"
         f" + (SELECT -bm25({fts}, {weights}) / (1 - bm25({fts}, {weights}))"
         f" FROM {fts} WHERE {fts} MATCH %s AND {fts}.rowid = {row})",
         (names, query),
-        output_field=FloatField(),
+        FloatField(),
     )
 
 
-def facet_counts_sql(matched_sql: str, columns: Sequence[CountedColumn], flags: Sequence[str]) -> str:
-    """As ``postgres.facet_counts_sql``, with ``json_each`` over the JSON lists."""
+def change_state(table: SearchTable) -> RawSQL | None:
+    """Writes are not logged on SQLite: its facet counts are never cached."""
+    return None
+
+
+def facet_counts_sql(
+    matched_sql: str, columns: Sequence[CountedColumn], flags: Sequence[str], *, with_state: bool
+) -> str:
+    """As ``postgres.facet_counts_sql``, with ``json_each`` over the JSON lists (never ``with_state``)."""
     parts = [f"SELECT -1, NULL, count(*) FROM matched WHERE {_all(flags)}"]
     for index, column in enumerate(columns):
         where = _all([flag for flag in flags if flag != column.flag])
