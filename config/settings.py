@@ -237,6 +237,11 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "discussions.models.Report.Status",
         "ModerationActionKindEnum": "discussions.models.ModerationAction.Kind",
         "UserLanguageEnum": "accounts.models.User.Language",
+        "ResourceKindEnum": "experts.models.Resource.Kind",
+        "ResourceScopeEnum": "experts.models.Resource.Scope",
+        "ResourceStatusEnum": "experts.models.Resource.Status",
+        "ReviewDecisionEnum": "experts.models.Review.Decision",
+        "ReviewerApplicationStatusEnum": "experts.models.ReviewerApplication.Status",
     },
     # Operation ids and tags without the version prefix (``spaces_list``, not ``v1_spaces_list``).
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",

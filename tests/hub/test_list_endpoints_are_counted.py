@@ -22,6 +22,10 @@ QUERY_COUNT_TESTS = {
     "/api/v1/spaces/{slug}/moderation-log/": "tests.discussions.test_api_query_counts:test_moderation_log_list",
     "/api/v1/spaces/{slug}/messages/": "tests.discussions.test_api_query_counts:test_messages_list",
     "/api/v1/messages/{message_id}/revisions/": "tests.discussions.test_api_query_counts:test_message_revisions_list",
+    "/api/v1/resources/": "tests.experts.test_resources_query_counts:test_resources_list",
+    "/api/v1/resources/{resource_id}/reviews/": "tests.experts.test_review_query_counts:test_resource_reviews_list",
+    "/api/v1/reviewer-applications/": "tests.experts.test_review_query_counts:test_reviewer_applications_list",
+    "/api/v1/me/review-assignments/": "tests.experts.test_review_query_counts:test_my_review_assignments_list",
     "/api/v1/notifications/": "tests.notifications.test_api:test_notifications_list",
 }
 
