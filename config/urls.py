@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("hub.urls")),
     path("", include("gcm.page_urls")),
     path("", include("discussions.page_urls")),
+    path("", include("experts.page_urls")),
     path("accounts/", include("accounts.page_urls")),
     path("notifications/", include("notifications.page_urls")),
     path("admin/", admin.site.urls),

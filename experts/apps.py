@@ -6,7 +6,10 @@ class ExpertsConfig(AppConfig):
 
     def ready(self) -> None:
         from experts import demo
+        from experts.sections import register_sections
         from hub.demo import register_seeder
+
+        register_sections()
 
         # After the users (accounts, order 10): some profiles, submissions and the roster are
         # theirs; before discussions (50).
