@@ -22,6 +22,8 @@ QUERY_COUNT_TESTS = {
     "/api/v1/spaces/{slug}/moderation-log/": "tests.discussions.test_api_query_counts:test_moderation_log_list",
     "/api/v1/spaces/{slug}/messages/": "tests.discussions.test_api_query_counts:test_messages_list",
     "/api/v1/messages/{message_id}/revisions/": "tests.discussions.test_api_query_counts:test_message_revisions_list",
+    "/api/v1/experts/": "tests.experts.test_expert_list:test_experts_list_query_count",
+    "/api/v1/experts/{expert_id}/contacts/": "tests.experts.test_contact:test_expert_contacts_list_query_count",
     "/api/v1/resources/": "tests.experts.test_resources_query_counts:test_resources_list",
     "/api/v1/resources/{resource_id}/reviews/": "tests.experts.test_review_query_counts:test_resource_reviews_list",
     "/api/v1/reviewer-applications/": "tests.experts.test_review_query_counts:test_reviewer_applications_list",

@@ -1,0 +1,28 @@
+"""Background work of the experts app: relaying contacts by email. Thin: each task calls a service."""
+
+from datetime import timedelta
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from experts.selectors.experts import unrelayed_contact_ids
+from experts.services.contact import contact_relay
+
+# The sweep leaves recent contacts to the task queued at their commit, and gives up after a day.
+SWEEP_AFTER = timedelta(minutes=5)
+SWEEP_GIVE_UP_AFTER = timedelta(days=1)
+
+
+@shared_task(autoretry_for=(OSError, SMTPException), retry_backoff=30, retry_backoff_max=1800, max_retries=6)
+def expert_contact_relay(contact_id: int) -> bool:
+    """Email one contact to its expert (at most once: see ``contact_relay``)."""
+    return contact_relay(contact_id=contact_id)
+
+
+@shared_task
+def expert_contact_relay_sweep() -> int:
+    """Queue the relays whose task was lost (the broker was down at commit, or retries ran out)."""
+    contact_ids = unrelayed_contact_ids(older_than=SWEEP_AFTER, newer_than=SWEEP_GIVE_UP_AFTER)
+    for contact_id in contact_ids:
+        expert_contact_relay.delay(contact_id)
+    return len(contact_ids)
