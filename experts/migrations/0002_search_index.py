@@ -1,14 +1,16 @@
 """The full-text index of experts and resources, kept current by the database itself.
 
-PostgreSQL: two ``tsvector`` columns per row, filled by a ``BEFORE`` trigger (a generated column
+PostgreSQL: three ``tsvector`` columns per row, filled by a ``BEFORE`` trigger (a generated column
 cannot take its text search configuration from a column: ``lang::regconfig`` is not immutable):
 ``search_document`` (weighted: names A, title/organization/keywords B, biography or summary C;
 the long texts stemmed in the row's own language, the short ones also kept unstemmed so that a
-typed prefix matches them), and ``search_names`` (the names and organization, unstemmed and
-unaccented, for ranking name hits first). GIN indexes on both vectors and on every tag column
-(``jsonb_ops`` answers the ``?|`` of ``TagsField``'s ``overlaps``). ``unaccent`` is STABLE, so it
-is wrapped in an IMMUTABLE function with its dictionary schema-qualified. Creating the extension
-needs a role allowed to (the database owner on PostgreSQL 13+, since unaccent is trusted).
+typed prefix matches them), ``search_names`` (the names and organization, unstemmed and
+unaccented, for ranking name hits first) and ``search_facets`` (the row's facet values, counted
+by ``ts_stat``). GIN indexes on the two text vectors and on every tag column (``jsonb_ops``
+answers the ``?|`` of ``TagsField``'s ``overlaps``). ``unaccent`` is STABLE, so it is wrapped in
+an IMMUTABLE function with its dictionary schema-qualified. Creating the extension needs a role
+allowed to (the database owner on PostgreSQL 13+, where unaccent is trusted). A statement trigger
+logs each write to experts for ``experts.search.counts_cache``.
 
 SQLite: an FTS5 table per model (``porter unicode61 remove_diacritics 2``: English stemming,
 accents ignored), its rowid the row's id, kept current by triggers.
@@ -95,21 +97,46 @@ BEGIN
     RETURN result;
 END $$;
 
+-- A row's facet values as one tsvector ("region:africa", "country:KE", and "*" in every row), so
+-- that ts_stat counts every facet value of a set of rows in one pass (experts.search.postgres).
+-- The names before the colon are experts.search.facets' facet names.
+CREATE OR REPLACE FUNCTION experts_facet_lexemes(facet text, tags jsonb) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN jsonb_typeof(tags) = 'array'
+        THEN ARRAY(SELECT facet || ':' || value FROM jsonb_array_elements_text(tags) AS value)
+        ELSE '{}'::text[] END $$;
+
 -- The triggers call unaccent and to_tsvector directly, each text parsed once: the parser's time
--- is most of a bulk insert's (about 0.5 µs a character).
+-- is most of a bulk insert's (about 0.5 µs a character). An update that changes no searched
+-- text keeps the text vectors (setting search_document to NULL forces them to be made again).
 CREATE OR REPLACE FUNCTION experts_expert_search_refresh() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    cfg regconfig := experts_search_config(NEW.profile_language);
-    names tsvector := to_tsvector('pg_catalog.simple', {schema}.unaccent('{schema}.unaccent'::regdictionary,
-                                  coalesce(NEW.name, '') || coalesce(experts_compact(NEW.name), '')));
-    organization tsvector := to_tsvector('pg_catalog.simple', {schema}.unaccent('{schema}.unaccent'::regdictionary,
-                                         coalesce(NEW.organization, '')));
-    -- The keywords' JSON text: the parser skips its brackets, quotes and commas.
-    other text := {schema}.unaccent('{schema}.unaccent'::regdictionary,
-                                    concat_ws(' ', NEW.title, NEW.keywords::text));
+    cfg regconfig;
+    names tsvector;
+    organization tsvector;
+    other text;
 BEGIN
+    NEW.search_facets := array_to_tsvector(ARRAY['*']
+        || experts_facet_lexemes('objective', NEW.objectives) || experts_facet_lexemes('principle', NEW.principles)
+        || experts_facet_lexemes('region', NEW.regions) || experts_facet_lexemes('country', NEW.countries)
+        || experts_facet_lexemes('language', NEW.languages)
+        || experts_facet_lexemes('available_for', NEW.available_for));
+    IF TG_OP = 'UPDATE' AND NEW.search_document IS NOT NULL
+            AND NEW.name IS NOT DISTINCT FROM OLD.name AND NEW.title IS NOT DISTINCT FROM OLD.title
+            AND NEW.organization IS NOT DISTINCT FROM OLD.organization AND NEW.bio IS NOT DISTINCT FROM OLD.bio
+            AND NEW.keywords IS NOT DISTINCT FROM OLD.keywords
+            AND NEW.profile_language IS NOT DISTINCT FROM OLD.profile_language THEN
+        RETURN NEW;
+    END IF;
+    cfg := experts_search_config(NEW.profile_language);
+    names := to_tsvector('pg_catalog.simple', {schema}.unaccent('{schema}.unaccent'::regdictionary,
+                         coalesce(NEW.name, '') || coalesce(experts_compact(NEW.name), '')));
+    organization := to_tsvector('pg_catalog.simple', {schema}.unaccent('{schema}.unaccent'::regdictionary,
+                                coalesce(NEW.organization, '')));
+    -- The keywords' JSON text: the parser skips its brackets, quotes and commas.
+    other := {schema}.unaccent('{schema}.unaccent'::regdictionary, concat_ws(' ', NEW.title, NEW.keywords::text));
     NEW.search_names := names || organization;
     NEW.search_document := setweight(names, 'A')
         || setweight(organization || to_tsvector('pg_catalog.simple', other)
@@ -124,12 +151,28 @@ CREATE OR REPLACE FUNCTION experts_resource_search_refresh() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    cfg regconfig := experts_search_config(NEW.summary_language);
-    title text := {schema}.unaccent('{schema}.unaccent'::regdictionary, coalesce(NEW.title, ''));
-    organization text := {schema}.unaccent('{schema}.unaccent'::regdictionary, coalesce(NEW.organization, ''));
-    simple_title tsvector := to_tsvector('pg_catalog.simple', title);
-    simple_organization tsvector := to_tsvector('pg_catalog.simple', organization);
+    cfg regconfig;
+    title text;
+    organization text;
+    simple_title tsvector;
+    simple_organization tsvector;
 BEGIN
+    NEW.search_facets := array_to_tsvector(ARRAY['*', 'kind:' || NEW.kind, 'scope:' || NEW.scope]
+        || CASE WHEN NEW.document_type IS NULL THEN '{}'::text[] ELSE ARRAY['document_type:' || NEW.document_type] END
+        || experts_facet_lexemes('objective', NEW.objectives) || experts_facet_lexemes('principle', NEW.principles)
+        || experts_facet_lexemes('region', NEW.regions) || experts_facet_lexemes('country', NEW.countries)
+        || experts_facet_lexemes('language', NEW.languages));
+    IF TG_OP = 'UPDATE' AND NEW.search_document IS NOT NULL
+            AND NEW.title IS NOT DISTINCT FROM OLD.title AND NEW.summary IS NOT DISTINCT FROM OLD.summary
+            AND NEW.organization IS NOT DISTINCT FROM OLD.organization
+            AND NEW.summary_language IS NOT DISTINCT FROM OLD.summary_language THEN
+        RETURN NEW;
+    END IF;
+    cfg := experts_search_config(NEW.summary_language);
+    title := {schema}.unaccent('{schema}.unaccent'::regdictionary, coalesce(NEW.title, ''));
+    organization := {schema}.unaccent('{schema}.unaccent'::regdictionary, coalesce(NEW.organization, ''));
+    simple_title := to_tsvector('pg_catalog.simple', title);
+    simple_organization := to_tsvector('pg_catalog.simple', organization);
     NEW.search_names := simple_title || simple_organization;
     NEW.search_document := setweight(simple_title || to_tsvector(cfg, title), 'A')
         || setweight(simple_organization || to_tsvector(cfg, organization), 'B')
@@ -140,27 +183,18 @@ END $$;
 """
 
 PG_TABLES = """
-ALTER TABLE experts_expert ADD COLUMN search_document tsvector, ADD COLUMN search_names tsvector;
-ALTER TABLE experts_resource ADD COLUMN search_document tsvector, ADD COLUMN search_names tsvector;
+-- The facet vectors are short and read by every count: kept in the row (MAIN), never toasted out.
+ALTER TABLE experts_expert ADD COLUMN search_document tsvector, ADD COLUMN search_names tsvector,
+    ADD COLUMN search_facets tsvector;
+ALTER TABLE experts_expert ALTER COLUMN search_facets SET STORAGE MAIN;
+ALTER TABLE experts_resource ADD COLUMN search_document tsvector, ADD COLUMN search_names tsvector,
+    ADD COLUMN search_facets tsvector;
+ALTER TABLE experts_resource ALTER COLUMN search_facets SET STORAGE MAIN;
 
-CREATE TRIGGER experts_expert_search_insert BEFORE INSERT ON experts_expert
+CREATE TRIGGER experts_expert_search BEFORE INSERT OR UPDATE ON experts_expert
     FOR EACH ROW EXECUTE FUNCTION experts_expert_search_refresh();
-CREATE TRIGGER experts_expert_search_update BEFORE UPDATE ON experts_expert
-    FOR EACH ROW WHEN (
-        OLD.name IS DISTINCT FROM NEW.name OR OLD.title IS DISTINCT FROM NEW.title
-        OR OLD.organization IS DISTINCT FROM NEW.organization OR OLD.bio IS DISTINCT FROM NEW.bio
-        OR OLD.keywords IS DISTINCT FROM NEW.keywords OR OLD.profile_language IS DISTINCT FROM NEW.profile_language
-        OR NEW.search_document IS NULL)
-    EXECUTE FUNCTION experts_expert_search_refresh();
-CREATE TRIGGER experts_resource_search_insert BEFORE INSERT ON experts_resource
+CREATE TRIGGER experts_resource_search BEFORE INSERT OR UPDATE ON experts_resource
     FOR EACH ROW EXECUTE FUNCTION experts_resource_search_refresh();
-CREATE TRIGGER experts_resource_search_update BEFORE UPDATE ON experts_resource
-    FOR EACH ROW WHEN (
-        OLD.title IS DISTINCT FROM NEW.title OR OLD.summary IS DISTINCT FROM NEW.summary
-        OR OLD.organization IS DISTINCT FROM NEW.organization
-        OR OLD.summary_language IS DISTINCT FROM NEW.summary_language
-        OR NEW.search_document IS NULL)
-    EXECUTE FUNCTION experts_resource_search_refresh();
 
 -- Rows that existed before this migration.
 UPDATE experts_expert SET search_document = NULL;
@@ -197,7 +231,7 @@ CREATE FUNCTION experts_search_change_log() RETURNS trigger
 BEGIN
     INSERT INTO experts_search_change DEFAULT VALUES;
     DELETE FROM experts_search_change WHERE id IN (
-        SELECT id FROM experts_search_change WHERE changed_at < now() - interval '1 day'
+        SELECT id FROM experts_search_change WHERE changed_at < now() - interval '1 hour'
         FOR UPDATE SKIP LOCKED);
     RETURN NULL;
 END $$;
@@ -209,8 +243,12 @@ INSERT INTO experts_search_change DEFAULT VALUES;
 PG_DROP = """
 DROP TRIGGER IF EXISTS experts_expert_search_change ON experts_expert;
 DROP FUNCTION IF EXISTS experts_search_change_log();
+DROP FUNCTION IF EXISTS experts_simple_vector(text), experts_stemmed_vector(text, text), experts_tags_text(jsonb);
 DROP TABLE IF EXISTS experts_search_change;
 DROP INDEX IF EXISTS experts_expert_name_order;
+DROP TRIGGER IF EXISTS experts_expert_search ON experts_expert;
+DROP TRIGGER IF EXISTS experts_resource_search ON experts_resource;
+-- The names of earlier drafts of this migration (databases migrated while it was being written).
 DROP TRIGGER IF EXISTS experts_expert_search_insert ON experts_expert;
 DROP TRIGGER IF EXISTS experts_expert_search_update ON experts_expert;
 DROP TRIGGER IF EXISTS experts_resource_search_insert ON experts_resource;
@@ -219,10 +257,13 @@ DROP INDEX IF EXISTS experts_expert_objectives, experts_expert_principles, exper
     experts_expert_countries, experts_expert_languages, experts_expert_available_for,
     experts_resource_objectives, experts_resource_principles, experts_resource_regions,
     experts_resource_countries, experts_resource_languages;
-ALTER TABLE experts_expert DROP COLUMN IF EXISTS search_document, DROP COLUMN IF EXISTS search_names;
-ALTER TABLE experts_resource DROP COLUMN IF EXISTS search_document, DROP COLUMN IF EXISTS search_names;
+ALTER TABLE experts_expert DROP COLUMN IF EXISTS search_document, DROP COLUMN IF EXISTS search_names,
+    DROP COLUMN IF EXISTS search_facets;
+ALTER TABLE experts_resource DROP COLUMN IF EXISTS search_document, DROP COLUMN IF EXISTS search_names,
+    DROP COLUMN IF EXISTS search_facets;
 DROP FUNCTION IF EXISTS experts_expert_search_refresh(), experts_resource_search_refresh(),
-    experts_search_tsquery(text[]), experts_compact(text), experts_search_config(text), experts_unaccent(text);
+    experts_facet_lexemes(text, jsonb), experts_search_tsquery(text[]), experts_compact(text),
+    experts_search_config(text), experts_unaccent(text);
 """
 
 # --- SQLite ----------------------------------------------------------------------------------

@@ -13,15 +13,13 @@ The text match and the rank are each engine's SQL (``postgres`` over stored ``ts
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
-    ExpressionWrapper,
     F,
     IntegerField,
     Model,
@@ -35,10 +33,11 @@ from django.db.models.expressions import RawSQL
 
 from experts.models import Expert, Resource
 from experts.search import postgres, sqlite
-from experts.search.counts_cache import Counts, cached_counts, counts_key, store_counts
-from experts.search.facets import EXPERT_FACETS, RESOURCE_FACETS, Facet, all_of, failing_at_most_one
+from experts.search.counting import CountingStatement
+from experts.search.counts_cache import cached_counts, counts_key, store_counts
+from experts.search.facets import EXPERT_FACETS, RESOURCE_FACETS, Facet, all_of
 from experts.search.queries import ExpertQuery, ResourceQuery, SearchPage
-from experts.search.tables import EXPERT_TABLE, RESOURCE_TABLE, CountedColumn, SearchTable, TableSQL
+from experts.search.tables import EXPERT_TABLE, RESOURCE_TABLE, SearchTable, TableSQL
 from experts.search.words import query_words
 
 __all__ = ["search_experts", "search_resources"]
@@ -48,7 +47,7 @@ M = TypeVar("M", bound=Model)
 
 # Rows ranked by relevance: the ones whose names match and the ones whose document matches,
 # each at most this many, taken in id order (see _ranked_page).
-RANK_WINDOW = 1000
+RANK_WINDOW = 500
 
 
 class Engine(Protocol):
@@ -60,9 +59,9 @@ class Engine(Protocol):
 
     def change_state(self, table: SearchTable) -> RawSQL | None: ...
 
-    def facet_counts_sql(
-        self, matched_sql: str, columns: Sequence[CountedColumn], flags: Sequence[str], *, with_state: bool
-    ) -> str: ...
+    def counting_statement(
+        self, rows: QuerySet[Any], facets: Sequence[Facet], active: dict[str, Q], *, with_state: bool
+    ) -> CountingStatement: ...
 
 
 def _engine() -> Engine:
@@ -136,7 +135,6 @@ def _search(
     if words:
         rows = rows.filter(engine.text_match(table, words))
     active = {facet.name: facet.condition(values) for facet in facets if (values := getattr(query, facet.attribute))}
-    counting = _counting_statement(engine, rows, facets, active, table)
     state = engine.change_state(table)
     page = rows.filter(all_of(list(active.values())))
     if state is not None:
@@ -145,12 +143,19 @@ def _search(
         results = _ranked_page(engine, page, words, table=table, order=ranked_order, offset=offset, limit=limit)
     else:
         results = list(page.order_by(*order)[offset : offset + limit])
-    known = None
+    # The counts depend on the words and filters only (the visibility of a table whose writes are
+    # logged is everything): the query without its text, and the words as the engines read them.
+    key = counts_key(table.fts_table, words, replace(query, q=""))
+    counts = None
     if state is not None and results:
-        known = cached_counts(counting.key, results[0].search_state)  # type: ignore[attr-defined]
-    counts = known or _count(counting)
-    if state is not None and known is None:
-        store_counts(counting.key, counts)
+        counts = cached_counts(key, results[0].search_state)  # type: ignore[attr-defined]
+    if counts is None:
+        counting = engine.counting_statement(rows, facets, active, with_state=state is not None)
+        with connection.cursor() as cursor:
+            cursor.execute(counting.sql, counting.params)
+            counts = counting.parse(cursor.fetchall())
+        if state is not None:
+            store_counts(key, counts)
     return SearchPage(results=results, count=counts.count, facets=counts.facets)
 
 
@@ -174,7 +179,12 @@ def _ranked_page(
     """
     by_names = rows.filter(engine.names_match(table, words)).order_by("id").values("id")[:RANK_WINDOW]
     by_document = rows.order_by("id").values("id")[:RANK_WINDOW]
-    is_candidate = Q(id__in=by_names) | Q(id__in=by_document)
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One subquery (a union): PostgreSQL then joins the candidates' ids to their rows instead
+        # of testing each row of the table against two lists.
+        is_candidate = Q(id__in=by_names.union(by_document))
+    else:  # SQLite
+        is_candidate = Q(id__in=by_names) | Q(id__in=by_document)
     ranked: QuerySet[M] = rows.filter(is_candidate).annotate(  # type: ignore[assignment]
         search_rank=engine.text_rank(table, words), search_candidates=Window(Count("id"))
     )
@@ -187,50 +197,3 @@ def _ranked_page(
     rest = rows.exclude(is_candidate).order_by("id")
     start = max(offset - candidates, 0)
     return results + list(rest[start : start + limit - len(results)])
-
-
-@dataclass(frozen=True)
-class _CountingStatement:
-    sql: str
-    params: Any
-    facets: Sequence[Facet]
-    with_state: bool
-
-    @property
-    def key(self) -> str:
-        return counts_key(self.sql, self.params)
-
-
-def _counting_statement(
-    engine: Engine, rows: QuerySet[M], facets: Sequence[Facet], active: dict[str, Q], table: SearchTable
-) -> _CountingStatement:
-    """The statement counting the rows passing every filter, and each facet's values over the rows
-    passing every other filter: one pass over the rows that fail at most one."""
-    flags = {name: f"passes_{index}" for index, name in enumerate(active)}
-    columns = [
-        CountedColumn(f"counted_{index}", facet.tags, flags.get(facet.name)) for index, facet in enumerate(facets)
-    ]
-    selected: dict[str, Any] = {column.alias: F(facet.field) for column, facet in zip(columns, facets, strict=True)}
-    for name, condition in active.items():
-        selected[flags[name]] = ExpressionWrapper(condition, output_field=BooleanField())
-    matched = rows.filter(failing_at_most_one(list(active.values()))).order_by().values(**selected)
-    matched_sql, params = matched.query.sql_with_params()
-    with_state = engine.change_state(table) is not None
-    sql = engine.facet_counts_sql(matched_sql, columns, list(flags.values()), with_state=with_state)
-    return _CountingStatement(sql=sql, params=params, facets=facets, with_state=with_state)
-
-
-def _count(statement: _CountingStatement) -> Counts:
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, statement.params)
-        found = cursor.fetchall()
-    count, state = 0, ""
-    counts: dict[str, dict[str, int]] = {facet.name: {} for facet in statement.facets}
-    for index, value, n in sorted(found, key=lambda row: (row[0], -row[2], str(row[1]))):
-        if index == -1:
-            count = n
-        elif index == -2:
-            state = value
-        else:
-            counts[statement.facets[index].name][str(value)] = n
-    return Counts(state=state, count=count, facets=counts)

@@ -3,8 +3,10 @@
 Counting facets is proportional to the matched set: the bare directory and a word found in most
 profiles count every tag of nearly every row (about 1.5 million values at 100,000 experts), far
 longer than a request may take, while the page itself stays cheap. Those broad searches are the
-few that many people repeat, so their counts are kept in the cache, keyed by the counting
-statement itself (its SQL and parameters: the same search, the same key).
+few that many people repeat, so their counts are kept in the cache.
+
+The key is the search itself (its table, words and filters) and ``VERSION``, which changes
+whenever what the counts mean does: building the counting statement is left to a miss.
 
 A cached entry is served only when the database says nothing changed since it was counted: each
 statement that writes experts adds a row to ``experts_search_change`` (a statement trigger,
@@ -17,30 +19,22 @@ fingerprint (its row id is never reused). The cache failing is a miss, never an 
 
 import hashlib
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 
-from experts.search.queries import Facets
+from experts.search.counting import Counts
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "experts.search.counts:"
+VERSION = 1  # bump when the same search would count differently
 TIMEOUT = 24 * 60 * 60
 
 
-@dataclass(frozen=True)
-class Counts:
-    """How many rows match, each facet's counts, and the fingerprint of the writes they saw."""
-
-    state: str
-    count: int
-    facets: Facets
-
-
-def counts_key(sql: str, params: Any) -> str:
-    return PREFIX + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+def counts_key(*search: Any) -> str:
+    """The key of a search's counts: ``search`` is whatever decides them (its repr is hashed)."""
+    return f"{PREFIX}{VERSION}:" + hashlib.sha256(repr(search).encode()).hexdigest()
 
 
 def cached_counts(key: str, state: str) -> Counts | None:

@@ -1,6 +1,6 @@
 """The search's SQL on PostgreSQL: the stored ``tsvector`` columns, functions and change log of
-migration ``experts.0002_search_index``. Every value is a parameter; identifiers come from model
-metadata (``SearchTable``).
+migration ``experts.0002_search_index``. Every value is a parameter; identifiers come from the
+code, never from input.
 
 ``experts_search_tsquery(words)`` turns the typed words into one ``tsquery`` (each word any of
 its stems or itself unstemmed, the last a prefix); it is IMMUTABLE, so on a constant array it is
@@ -8,11 +8,17 @@ folded once when the statement is planned, not called per row.
 """
 
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
-from django.db.models import BooleanField, FloatField, TextField
+from django.db import connection
+from django.db.models import BooleanField, FloatField, Model, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
-from experts.search.tables import CountedColumn, SearchTable, TableSQL
+from experts.search.counting import STATE, TOTAL, CountingStatement, Counts, counts_from_rows, disjunctive_sets
+from experts.search.facets import Facet
+from experts.search.tables import SearchTable, TableSQL
+
+M = TypeVar("M", bound=Model)
 
 # What the snapshot sees of the change log (experts.search.counts_cache).
 CHANGES_FINGERPRINT = (
@@ -49,32 +55,48 @@ def change_state(table: SearchTable) -> RawSQL | None:
     return RawSQL(CHANGES_FINGERPRINT, (), output_field=TextField())
 
 
-def facet_counts_sql(
-    matched_sql: str, columns: Sequence[CountedColumn], flags: Sequence[str], *, with_state: bool
-) -> str:
-    """One statement answering ``(column index, value, count)`` rows, ``(-1, NULL, count)`` for the
-    rows passing every filter and, ``with_state``, ``(-2, fingerprint, 0)``. ``matched_sql``
-    selects each counted column as ``column.alias`` and each active filter's outcome as a boolean
-    named in ``flags``; each column's counts apply every flag but its own (disjunctive facets).
-    The CTE is read once (materialized)."""
-    parts = [f"SELECT -1, NULL::text, count(*) FROM matched WHERE {_all(flags)}"]
+def counting_statement(
+    rows: QuerySet[M], facets: Sequence[Facet], active: dict[str, Q], *, with_state: bool
+) -> CountingStatement:
+    """``ts_stat`` over the facet vectors (``"region:africa"``, ``"*"`` in every row) of each
+    disjunctive set: it counts in C every value of every row, several times faster than grouping
+    the values of the JSON lists, and sees each value once per row. Its argument is a query text:
+    the set's ORM query with its parameters bound by psycopg (``compose_sql``), passed as a
+    parameter. With ``with_state``, also the fingerprint of the change log.
+
+    ``ts_stat`` runs its query in a snapshot of its own, which may see a write committed after
+    this statement's fingerprint was read: counts cached under that fingerprint may then already
+    include the write (never miss one), and only readers older than the write see them.
+    """
+    sets = disjunctive_sets(rows, active)
+    parts: list[str] = []
+    params: list[str] = []
+    for index, (_, members) in enumerate(sets):
+        vectors = (
+            members.order_by()
+            .annotate(facet_vector=TableSQL("{table}.search_facets", (), TextField()))
+            .values("facet_vector")
+        )
+        sql, inner_params = vectors.query.sql_with_params()
+        parts.append(f"SELECT {index}, word, ndoc FROM ts_stat(%s)")
+        params.append(connection.ops.compose_sql(sql, inner_params))  # type: ignore[attr-defined]  # PostgreSQL's
     if with_state:
-        parts.append(f"SELECT -2, {CHANGES_FINGERPRINT}, 0")
-    for index, column in enumerate(columns):
-        where = _all([flag for flag in flags if flag != column.flag])
-        if column.tags:
-            parts.append(
-                f"SELECT {index}, tag.value, count(*) FROM matched"
-                f" CROSS JOIN LATERAL jsonb_array_elements_text(matched.{column.alias}) AS tag(value)"
-                f" WHERE {where} GROUP BY tag.value"
-            )
-        else:
-            parts.append(
-                f"SELECT {index}, matched.{column.alias}::text, count(*) FROM matched"
-                f" WHERE {where} AND matched.{column.alias} IS NOT NULL GROUP BY matched.{column.alias}"
-            )
-    return f"WITH matched AS MATERIALIZED ({matched_sql}) " + " UNION ALL ".join(parts)
+        parts.append(f"SELECT -1, {CHANGES_FINGERPRINT}, 0")
 
+    def parse(found: list[tuple[Any, ...]]) -> Counts:
+        rows_found: list[tuple[str, Any, int]] = []
+        for index, word, n in found:
+            if index < 0:
+                rows_found.append((STATE, word, 0))
+                continue
+            counted = sets[index][0]  # TOTAL: every filter applied; else the facet whose own is not
+            if word == "*":
+                if counted == TOTAL:
+                    rows_found.append((TOTAL, None, n))
+                continue
+            facet, _, value = word.partition(":")
+            if facet == counted or (counted == TOTAL and facet not in active):
+                rows_found.append((facet, value, n))
+        return counts_from_rows(facets, rows_found)
 
-def _all(flags: Sequence[str]) -> str:
-    return " AND ".join(f"matched.{flag}" for flag in flags) or "TRUE"
+    return CountingStatement(sql=" UNION ALL ".join(parts), params=params, parse=parse)

@@ -1,0 +1,180 @@
+"""What only the PostgreSQL engine of ``experts.search`` does: stemming each profile in its own
+language, leaving out stop words, the stored vectors kept by the trigger, and facet counts kept
+in the cache while the change log says nothing changed."""
+
+import itertools
+
+import pytest
+from django.db import connection, transaction
+
+from experts.models import Expert
+from experts.search import search_experts
+from experts.search.queries import ExpertQuery
+from tests.experts.factories import ExpertFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.services]
+
+_emails = itertools.count()
+
+
+def expert(name: str, **fields: object) -> Expert:
+    fields.setdefault("email", f"pg-expert-{next(_emails)}@experts.example")
+    for text in ("bio", "organization", "title"):
+        fields.setdefault(text, "")
+    return ExpertFactory.create(name=name, **fields)
+
+
+def found(q: str = "", **filters: tuple[str, ...]) -> list[str]:
+    page = search_experts(ExpertQuery(q=q, **filters), offset=0, limit=50)  # type: ignore[arg-type]
+    return [e.name for e in page.results]
+
+
+def column(expert_id: int, name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {name}::text FROM experts_expert WHERE id = %s", [expert_id])  # noqa: S608
+        (value,) = cursor.fetchone()
+    return value
+
+
+def test_a_french_biography_is_stemmed_in_french_and_found_by_another_form_of_its_words():
+    bio = "Elle conseille les ministères nationaux sur la migration de travail."
+    expert("Marie Dupont", bio=bio, profile_language="fr")
+    expert("Mary Smith", bio=bio, profile_language="en")  # the same words, stemmed as English
+
+    # "nationales" and "nationaux" share only their French stem.
+    assert found("nationales migration") == ["Marie Dupont"]
+    assert sorted(found("nationaux migration")) == ["Marie Dupont", "Mary Smith"]
+
+
+def test_a_spanish_biography_is_stemmed_in_spanish():
+    expert("Lucía Pérez", bio="Investiga las políticas migratorias.", profile_language="es")
+    expert("Lucy Perry", bio="Investiga las políticas migratorias.", profile_language="en")
+
+    # "investigaciones" and "investiga" share only their Spanish stem.
+    assert found("investigaciones migratorias") == ["Lucía Pérez"]
+    assert sorted(found("investiga migratorias")) == ["Lucy Perry", "Lucía Pérez"]
+
+
+def test_a_chinese_profile_is_indexed_unstemmed():
+    expert("王伟", bio="移民 政策", profile_language="zh")
+
+    assert found("移民") == ["王伟"]
+    assert found("王伟") == ["王伟"]
+
+
+def test_stop_words_do_not_hide_profiles_that_leave_them_out():
+    expert("Ana Silva", bio="The rights of migrant workers.")
+    expert("Marie Dupont", bio="Les droits des travailleurs.", profile_language="fr")
+
+    assert found("the rights of migrant") == ["Ana Silva"]
+    assert found("les droits travailleurs") == ["Marie Dupont"]
+
+
+def test_the_trigger_keeps_names_organization_and_facets_and_leaves_untouched_text_alone():
+    ana = expert("José van der Berg", organization="OIM", regions=["africa"], countries=["KE"])
+    document = column(ana.pk, "search_document")
+
+    assert column(ana.pk, "search_names") == (
+        "'berg':4,8 'der':3 'derberg':7 'jose':1 'josevanderberg':5 'oim':9 'van':2 'vanderberg':6"
+    )
+    assert "'region:africa'" in column(ana.pk, "search_facets")
+
+    Expert.objects.filter(pk=ana.pk).update(regions=["asia"], verified=True)
+
+    assert column(ana.pk, "search_document") == document
+    facets = column(ana.pk, "search_facets")
+    assert "'region:asia'" in facets
+    assert "'region:africa'" not in facets
+    assert found(regions=("asia",)) == ["José van der Berg"]
+
+
+def test_the_facet_vector_holds_every_facet_value_and_the_total_marker():
+    ana = expert(
+        "Ana",
+        objectives=["6"],
+        principles=["people-centred"],
+        regions=["africa"],
+        countries=["KE"],
+        languages=["sw"],
+        available_for=["media"],
+    )
+
+    assert column(ana.pk, "search_facets") == (
+        "'*' 'available_for:media' 'country:KE' 'language:sw' 'objective:6' 'principle:people-centred' 'region:africa'"
+    )
+
+
+# --- The facet counts cache ------------------------------------------------------------------
+
+
+def test_the_same_search_again_reads_its_counts_from_the_cache(django_assert_num_queries):
+    expert("Ana", bio="Remittances.", regions=["africa"])
+    expert("Ben", bio="Remittances.", regions=["asia"])
+    query = ExpertQuery(q="remittances", regions=("africa",))
+    first = search_experts(query, offset=0, limit=10)
+
+    with django_assert_num_queries(1):
+        again = search_experts(query, offset=0, limit=10)
+
+    assert again == first
+    assert again.facets["region"] == {"africa": 1, "asia": 1}
+
+
+def test_any_write_to_experts_makes_the_next_search_count_again(django_assert_num_queries):
+    expert("Ana", bio="Remittances.", regions=["africa"])
+    query = ExpertQuery(q="remittances")
+    search_experts(query, offset=0, limit=10)
+
+    expert("Ben", bio="Remittances.", regions=["asia"])
+    with django_assert_num_queries(2):
+        page = search_experts(query, offset=0, limit=10)
+    assert page.count == 2
+    assert page.facets["region"] == {"africa": 1, "asia": 1}
+
+    Expert.objects.filter(name="Ben").update(regions=["europe"])
+    assert search_experts(query, offset=0, limit=10).facets["region"] == {"africa": 1, "europe": 1}
+
+    Expert.objects.filter(name="Ben").delete()
+    again = search_experts(query, offset=0, limit=10)
+    assert again.count == 1
+    assert again.facets["region"] == {"africa": 1}
+
+
+def test_counts_made_inside_a_rolled_back_write_are_never_served_afterwards():
+    expert("Ana", bio="Remittances.", regions=["africa"])
+    query = ExpertQuery(q="remittances")
+    search_experts(query, offset=0, limit=10)
+
+    with transaction.atomic():
+        expert("Ben", bio="Remittances.", regions=["asia"])
+        inside = search_experts(query, offset=0, limit=10)  # counted and cached with Ben
+        assert inside.count == 2
+        transaction.set_rollback(True)
+
+    after = search_experts(query, offset=0, limit=10)
+    assert after.count == 1
+    assert after.facets["region"] == {"africa": 1}
+    expert("Cy", bio="Remittances.", regions=["europe"])  # a new write never reuses Ben's log row
+    assert search_experts(query, offset=0, limit=10).facets["region"] == {"africa": 1, "europe": 1}
+
+
+def test_a_search_works_when_the_cache_fails(monkeypatch):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    expert("Ana", bio="Remittances.")
+
+    assert found("remittances") == ["Ana"]
+
+
+def test_an_empty_page_still_counts():
+    expert("Ana", bio="Remittances.")
+
+    page = search_experts(ExpertQuery(q="remittances"), offset=10, limit=10)
+
+    assert page.results == []
+    assert page.count == 1
