@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint format migrate e2e bench bench-quick soak clean
+.PHONY: run test lint format migrate e2e bench bench-quick bench-search soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,13 @@ bench: $(VENV)/.installed-bench
 	scripts/ensure_services.sh
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.ban_latency
+	$(BIN)/python -m bench.search
+
+# Expert search over 10k, 30k and 100k seeded experts, the Hub against a naive DRF SearchFilter
+# (docs/benchmarks.md, "Expert search"); SEARCH_ARGS=--quick for 10k only.
+bench-search: $(VENV)/.installed-bench
+	scripts/ensure_services.sh
+	$(BIN)/python -m bench.search $(SEARCH_ARGS)
 
 # A reconnect storm of 1,000 clients, then 500 idle + 50 chatty sockets for SOAK_MINUTES (default 3).
 soak: $(VENV)/.installed-bench
