@@ -14,8 +14,9 @@ stamps ``auto_now`` fields) and ``get_db_prep_save``, JSON fields as their JSON 
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
+from functools import partial
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -41,6 +42,7 @@ class RowWriter(Generic[M]):
         self.use_copy = connection.vendor == "postgresql" if use_copy is None else use_copy
         self.fields: list[Field[Any, Any]] = [field for field in model._meta.concrete_fields if not field.primary_key]
         self.columns = [field.column for field in self.fields if field.column is not None]  # every concrete one has
+        self._prepare = [_preparer(field) for field in self.fields]
         self.count = 0
         self._batch: list[M] = []
         self._copy: Any = None  # psycopg's Copy, while the block runs on PostgreSQL
@@ -80,11 +82,13 @@ class RowWriter(Generic[M]):
             self._batch = []
 
     def _values(self, instance: M) -> list[Any]:
-        values = []
-        for field in self.fields:
-            value = field.pre_save(instance, add=True)
-            if isinstance(field, JSONField):
-                values.append(json.dumps(value, cls=field.encoder))
-            else:
-                values.append(field.get_db_prep_save(value, connection))
-        return values
+        return [
+            prepare(field.pre_save(instance, True)) for field, prepare in zip(self.fields, self._prepare, strict=True)
+        ]
+
+
+def _preparer(field: "Field[Any, Any]") -> Callable[[Any], Any]:
+    """What turns a field's value into what COPY sends: JSON fields' text, else ``get_db_prep_save``."""
+    if isinstance(field, JSONField):
+        return (field.encoder or json.JSONEncoder)().encode  # one encoder for every row
+    return partial(field.get_db_prep_save, connection=connection)

@@ -32,10 +32,10 @@ EXPERT_COLUMNS = {
 RESOURCE_COLUMNS = {
     "kind": "required: document, practice, project, video or training",
     "title": "required; at most 300 characters",
-    "summary": "",
+    "summary": "at most 10,000 characters",
     "summary_language": "the language the summary is written in, as profile_language (default en)",
     "url": "a link starting with http:// or https://",
-    "document_type": "by slug or name (Report, Policy Brief, ...)",
+    "document_type": "documents only: by slug or name (Report, Policy Brief, ...)",
     "publication_date": "YYYY-MM-DD, or YYYY (stored as 1 January)",
     "objectives": 'list: "9", "Objective 9" or "general"',
     "principles": "list: by slug or name",
@@ -264,6 +264,8 @@ def read_resource(row: CsvRow, taxonomy: Taxonomy, seen: FirstLines) -> Resource
         document_type = taxonomy.document_types.key(row.cells["document_type"])
         if document_type is None:
             check.reasons.append(f"unknown document type '{row.cells['document_type']}'")
+        elif kind and kind != Resource.Kind.DOCUMENT:
+            check.reasons.append("a document type is for documents only")  # as the API has it
     countries = check.tags("countries", taxonomy.countries)
     regions = taxonomy.with_country_regions(check.tags("regions", taxonomy.regions), countries)
     scope = check.choice("scope", _SCOPES, "national" if countries else "regional" if regions else "global")
@@ -276,7 +278,7 @@ def read_resource(row: CsvRow, taxonomy: Taxonomy, seen: FirstLines) -> Resource
     if title and (earlier := seen.earlier(match, row.line)):
         check.reasons.append(f"{'link' if url else 'kind and title'} also on line {earlier}")
     resource = Resource(
-        kind=kind, title=title, summary=row.cells.get("summary", ""), url=url, document_type_id=document_type,
+        kind=kind, title=title, summary=check.text("summary", limit=10_000), url=url, document_type_id=document_type,
         publication_date=check.iso_date("publication_date"),
         summary_language=check.language("summary_language", taxonomy),
         objectives=check.tags("objectives", taxonomy.objectives),

@@ -116,7 +116,7 @@ def test_bad_resource_rows_are_reported_and_the_good_ones_imported(tmp_path, tax
         resource_row("book", "Bad kind"),
         resource_row("video", "Bad link", url="ftp://example.org/film"),
         resource_row("document", "Bad type", document_type="Pamphlet", countries="Atlantis"),
-        resource_row("practice", "National, nowhere", scope="national"),
+        resource_row("practice", "National, nowhere", scope="national", document_type="Report"),
         resource_row("project", "Same link", url="https://www.example.org/good"),
         resource_row("", "", summary="A summary without a kind or a title."),
     ]))  # fmt: skip
@@ -126,7 +126,7 @@ def test_bad_resource_rows_are_reported_and_the_good_ones_imported(tmp_path, tax
         "line 4: unknown kind 'book'",
         "line 5: url 'ftp://example.org/film' is not a link starting with http:// or https://",
         "line 6: unknown document type 'Pamphlet'; unknown country 'Atlantis'",
-        "line 7: national scope needs at least one country",
+        "line 7: a document type is for documents only; national scope needs at least one country",
         "line 8: link also on line 2",
         "line 9: kind missing; title missing",
         "7 row(s) rejected (see above)",
@@ -144,10 +144,10 @@ def test_bad_resource_rows_are_reported_and_the_good_ones_imported(tmp_path, tax
 def test_resources_are_approved_by_default_with_their_scope_inferred_and_a_year_read_as_1_january(tmp_path, taxonomy):
     path = write(tmp_path, csv_text([
         RESOURCE_HEADER,
-        resource_row("Document", "Global compact review", publication_date="2019", objectives="23"),
-        resource_row("Repository of practices", "Practices in Africa", regions="Africa"),
-        resource_row("training", "A course in review", countries="Kenya", status="in review",
+        resource_row("Document", "Global compact review", publication_date="2019", objectives="23",
                      document_type="E-learning course"),
+        resource_row("Repository of practices", "Practices in Africa", regions="Africa"),
+        resource_row("training", "A course in review", countries="Kenya", status="in review"),
     ]))  # fmt: skip
     _out, err, status = run("import_resources", path)
     assert (err, status) == ([], 0)
@@ -158,7 +158,7 @@ def test_resources_are_approved_by_default_with_their_scope_inferred_and_a_year_
     assert rows["Global compact review"].decided_at is not None
     assert rows["Practices in Africa"].kind == "practice"
     assert (rows["A course in review"].status, rows["A course in review"].decided_at) == ("in_review", None)
-    assert rows["A course in review"].document_type_id == "e-learning-course"
+    assert rows["Global compact review"].document_type_id == "e-learning-course"
 
 
 def test_a_resource_already_in_the_library_is_skipped(tmp_path, taxonomy):
