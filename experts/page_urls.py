@@ -1,6 +1,6 @@
 from django.urls import path
 
-from experts.views import directory, profiles, resources, review
+from experts.views import contact_opt_out, directory, profiles, resources, review
 
 app_name = "experts"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("experts/<int:expert_id>/", profiles.expert_profile, name="profile"),
     path("experts/<int:expert_id>/edit/", profiles.expert_edit, name="edit"),
     path("experts/<int:expert_id>/contact/", profiles.expert_contact_page, name="contact"),
+    path("experts/contact-opt-out/<str:token>/", contact_opt_out.contact_opt_out, name="contact-opt-out"),
     path("resources/", resources.resource_list, name="resource-list"),
     path("resources/submit/", resources.resource_submit_page, name="resource-submit"),
     path("resources/<int:resource_id>/", resources.resource_detail, name="resource"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.callers import Caller
+from experts.contact_opt_out import contact_opt_out_expert_id
 from experts.models import Expert, ExpertContact
 from hub.errors import ErrorCode, HubError
 
@@ -50,3 +51,9 @@ def unrelayed_contact_ids(*, older_than: timedelta, newer_than: timedelta) -> li
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def expert_by_opt_out_token(token: str) -> Expert | None:
+    """The profile a relay's opt-out link names (``experts.contact_opt_out``), or None."""
+    expert_id = contact_opt_out_expert_id(token)
+    return experts_with_owners().filter(pk=expert_id).first() if expert_id is not None else None

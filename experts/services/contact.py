@@ -14,11 +14,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from experts.contact_opt_out import contact_opt_out_url
 from experts.models import Expert, ExpertContact
 from hub.errors import ErrorCode, HubError
 from notifications.models import Notification
@@ -78,7 +80,7 @@ def expert_contact(*, expert_id: int, sender: User, subject: str, message: str) 
                 kind=Notification.Kind.CONTACT_REQUEST,
                 title=gettext_lazy("%(sender)s wrote to you: %(subject)s"),
                 params={"sender": sender.display_name or sender.username, "subject": subject},
-                url=f"/experts/{expert.pk}/",
+                url=reverse("experts:profile", args=[expert.pk]),
                 source_key=f"contact:{contact.pk}",
                 email=False,  # the relay is the email
             )
@@ -87,6 +89,11 @@ def expert_contact(*, expert_id: int, sender: User, subject: str, message: str) 
         contact_id = contact.pk
         transaction.on_commit(lambda: _enqueue_relay(contact_id), robust=True)
     return contact
+
+
+def expert_contact_stop(*, expert_id: int) -> None:
+    """Turn a profile's ``accepts_contact`` off (the relay's one-click link: no login behind it)."""
+    Expert.objects.filter(pk=expert_id, accepts_contact=True).update(accepts_contact=False, updated_at=timezone.now())
 
 
 def _check_rate(sender: User, now: datetime) -> None:
@@ -148,9 +155,11 @@ def relayed_email(contact: ExpertContact) -> EmailMessage:
     """The relay of ``contact``: to the expert in blind copy only, ``Reply-To`` the sender.
 
     The expert's address is in no header and not in the body (``To:`` says undisclosed
-    recipients); the body, in the expert's language, says who wrote through the Hub and how to reply.
+    recipients); the body, in the expert's language, says who wrote through the Hub and how to
+    reply. ``List-Unsubscribe`` (one click, RFC 8058) stops further contacts.
     """
     expert, sender = contact.expert, contact.sender
+    opt_out_url = contact_opt_out_url(expert.pk)
     # Someone without an account has no language setting: the one their profile is written in.
     language = (
         language_of(expert.user)
@@ -163,7 +172,8 @@ def relayed_email(contact: ExpertContact) -> EmailMessage:
         "sender_name": sender.display_name or sender.username,
         "sender_username": sender.username,
         "site_url": settings.SITE_URL,
-        "profile_url": f"{settings.SITE_URL}/experts/{expert.pk}/",
+        "profile_url": settings.SITE_URL + reverse("experts:profile", args=[expert.pk]),
+        "opt_out_url": opt_out_url,
     }
     with translation.override(language):
         body = render_to_string("experts/email/contact_relay.txt", context)
@@ -174,5 +184,10 @@ def relayed_email(contact: ExpertContact) -> EmailMessage:
         to=[],
         bcc=[expert.email],
         reply_to=[sender.email],
-        headers={"To": UNDISCLOSED_RECIPIENTS, "Auto-Submitted": "auto-generated"},
+        headers={
+            "To": UNDISCLOSED_RECIPIENTS,
+            "List-Unsubscribe": f"<{opt_out_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
     )
