@@ -66,7 +66,9 @@ class ContactOut(serializers.Serializer[None]):
     message = serializers.CharField()
     sender = ContactSenderOut(help_text="Who wrote (never their address: the relay's Reply-To carries it).")
     created_at = serializers.DateTimeField()
-    relayed_at = serializers.DateTimeField(allow_null=True, help_text="When the email relay was sent (null: not yet).")
+    relayed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the email relay went out (claimed just before sending); null: not yet."
+    )
 
 
 class ContactListOut(serializers.Serializer[None]):
