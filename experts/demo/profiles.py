@@ -30,6 +30,14 @@ _LANGUAGE_CODES = tuple(words.LANGUAGE_NAMES)
 
 
 @dataclass(frozen=True)
+class Focus:
+    """The objective and guiding principle a profile is first about."""
+
+    objective: str
+    principle: str
+
+
+@dataclass(frozen=True)
 class Person:
     name: str
     woman: bool
@@ -57,6 +65,7 @@ def make_profiles(rng: random.Random, count: int, users: list[User], world: Worl
     """
     linked = rng.sample(users, k=min(len(users) // 5, LINKED_PROFILES, count))
     objectives = Cycle(rng, world.objectives)
+    principles = Cycle(rng, world.principles)
     regions = Cycle(rng, REGIONS.values, REGIONS)
     languages = [code for code, _ in ProfileLanguage.choices]
     language_places = {
@@ -77,7 +86,7 @@ def make_profiles(rng: random.Random, count: int, users: list[User], world: Worl
         else:
             name = user.display_name or user.username
             person = Person(name, name.split()[0] in words.WOMEN_GIVEN_NAMES, place)
-        expert = _expert(rng, person, objectives.next(), world, language)
+        expert = _expert(rng, person, Focus(objectives.next(), principles.next()), world, language)
         expert.user = user
         expert.email = user.email if user is not None else _email(person.name, emails)
         yield expert
@@ -129,14 +138,14 @@ def _spoken_languages(rng: random.Random, profile_language: str, country: str) -
     return list(dict.fromkeys(spoken))
 
 
-def _expert(rng: random.Random, person: Person, primary: str, world: World, language: str) -> Expert:
-    """A profile of ``person`` on objective ``primary`` (and others), written in ``language``.
+def _expert(rng: random.Random, person: Person, focus: Focus, world: World, language: str) -> Expert:
+    """A profile of ``person`` on ``focus`` (and more), written in ``language``.
     Without ``user`` and ``email``: the caller sets them."""
     place = person.place
     # Biographies in Arabic, Russian and Chinese speak of the topics their pools have words for.
-    first = rng.choice(_FOREIGN_TOPIC_KEYS[language]) if language in FOREIGN_TOPICS else primary
+    first = rng.choice(_FOREIGN_TOPIC_KEYS[language]) if language in FOREIGN_TOPICS else focus.objective
     others = rng.sample(world.objectives, k=rng.choice((0, 1, 1, 2, 2, 3)))
-    objectives = list(dict.fromkeys([first, primary, *others]))
+    objectives = list(dict.fromkeys([first, focus.objective, *others]))
     regions = [place.region]
     if rng.random() < 0.2:
         regions.append(rng.choice(world.other_regions[place.region]))
@@ -151,7 +160,7 @@ def _expert(rng: random.Random, person: Person, primary: str, world: World, lang
     title = _title(rng, kind, language, person.woman, employer.titles)
     available = list(dict.fromkeys(AVAILABILITY.draw(rng) for _ in range(rng.randint(1, 3))))
     spoken = _spoken_languages(rng, language, place.iso2)
-    principles = rng.sample(world.principles, k=rng.randint(1, 3))
+    principles = list(dict.fromkeys([focus.principle, *rng.sample(world.principles, k=rng.randint(0, 2))]))
     keywords = list(dict.fromkeys(rng.choice(words.OBJECTIVE_PHRASES[key].keywords) for key in [first, *objectives]))
     if language in FOREIGN_TOPICS:
         bio = _bio_foreign(rng, person, language, title, employer.plain_name, first)

@@ -66,7 +66,7 @@ def test_a_few_profiles_belong_to_demo_users_and_the_others_have_unique_example_
     assert len(set(others)) == len(others)
 
 
-def test_demo_covers_every_objective_region_language_kind_document_type_scope_and_status(taxonomy):
+def test_demo_covers_every_objective_principle_region_language_kind_document_type_scope_and_status(taxonomy):
     seed(*SMALL)
     experts = list(Expert.objects.all())
     resources = list(Resource.objects.all())
@@ -75,6 +75,7 @@ def test_demo_covers_every_objective_region_language_kind_document_type_scope_an
     assert {key for expert in experts for key in expert.objectives} == objectives
     assert {key for resource in resources for key in resource.objectives} == objectives
     assert {region for expert in experts for region in expert.regions} == vocabulary_values(Vocabulary.REGION)
+    assert {slug for expert in experts for slug in expert.principles} == vocabulary_values(Vocabulary.PRINCIPLE)
     assert {expert.profile_language for expert in experts} == set(ProfileLanguage.values)
     assert {resource.kind for resource in resources} == set(Resource.Kind.values)
     assert {resource.document_type_id for resource in resources if resource.kind == "document"} == set(
