@@ -122,6 +122,18 @@ def test_a_name_prefix_ranks_above_the_same_word_in_a_biography():
     assert set(names[2:]) == {"Ana Silva", "Ben Okafor"}
 
 
+def test_an_organization_prefix_ranks_above_the_word_in_title_keywords_and_biography_together():
+    expert(
+        "Ana Silva",
+        title="Migrants adviser",
+        keywords=["migrants"],
+        bio="Migrants, migrants and migrants again.",
+    )
+    expert("Cy Diallo", organization="Migrants Rights Network")
+
+    assert found("migr") == ["Cy Diallo", "Ana Silva"]
+
+
 def test_a_word_in_the_name_ranks_above_the_same_word_in_a_biography():
     expert("Ana Silva", bio="Studies the Okafor report on okafor data.")
     expert("Ben Okafor", bio="Demographer.")
