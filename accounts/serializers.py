@@ -67,6 +67,7 @@ class MeSerializer(serializers.ModelSerializer[User]):
         read_only_fields = ["id", "username", "is_staff", "expert_id"]
 
     def get_expert_id(self, user: User) -> int | None:
-        # The experts app attaches a one-to-one ``expert_profile`` to users who have one.
-        profile = getattr(user, "expert_profile", None)
+        # The experts app attaches a one-to-one ``expert`` (``Expert.user``) to users who have one;
+        # without one the reverse accessor raises an AttributeError subclass, hence the default.
+        profile = getattr(user, "expert", None)
         return profile.pk if profile is not None else None

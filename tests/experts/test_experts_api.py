@@ -55,6 +55,11 @@ class TestCreate:
         assert again.json()["code"] == "conflict"
         assert Expert.objects.filter(user=owner).count() == 1
 
+    def test_me_names_the_caller_profile(self, owner):
+        assert as_user(owner).get("/api/v1/me/").json()["expert_id"] is None
+        created = as_user(owner).post("/api/v1/experts/", PROFILE).json()
+        assert as_user(owner).get("/api/v1/me/").json()["expert_id"] == created["id"]
+
     def test_a_user_may_give_another_contact_address(self, owner):
         body = as_user(owner).post("/api/v1/experts/", {**PROFILE, "email": "desk@sahel.example"}).json()
         assert Expert.objects.get(pk=body["id"]).email == "desk@sahel.example"
