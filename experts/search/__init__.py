@@ -47,7 +47,7 @@ M = TypeVar("M", bound=Model)
 
 # Rows ranked by relevance: the ones whose names match and the ones whose document matches,
 # each at most this many, taken in id order (see _ranked_page).
-RANK_WINDOW = 500
+RANK_WINDOW = 200
 
 
 class Engine(Protocol):
@@ -132,15 +132,18 @@ def _search(
     """``order`` without words; with words, by relevance and then ``ranked_order`` (ending in id)."""
     engine = _engine()
     words = query_words(query.q)
+    active = {facet.name: facet.condition(values) for facet in facets if (values := getattr(query, facet.attribute))}
+    filtered = rows.filter(all_of(list(active.values())))
     if words:
         rows = rows.filter(engine.text_match(table, words))
-    active = {facet.name: facet.condition(values) for facet in facets if (values := getattr(query, facet.attribute))}
     state = engine.change_state(table)
     page = rows.filter(all_of(list(active.values())))
     if state is not None:
         page = page.annotate(search_state=state)  # type: ignore[assignment]  # still the model's rows
     if words:
-        results = _ranked_page(engine, page, words, table=table, order=ranked_order, offset=offset, limit=limit)
+        results = _ranked_page(
+            engine, page, filtered, words, table=table, order=ranked_order, offset=offset, limit=limit
+        )
     else:
         results = list(page.order_by(*order)[offset : offset + limit])
     # The counts depend on the words and filters only (the visibility of a table whose writes are
@@ -162,6 +165,7 @@ def _search(
 def _ranked_page(
     engine: Engine,
     rows: QuerySet[M],
+    filtered: QuerySet[M],
     words: list[str],
     *,
     table: SearchTable,
@@ -169,15 +173,17 @@ def _ranked_page(
     offset: int,
     limit: int,
 ) -> list[M]:
-    """Matching rows by relevance, then ``order``; ``rows`` match the words and every filter.
+    """Matching rows by relevance, then ``order``; ``rows`` match the words and every filter,
+    ``filtered`` every filter (a row whose names match the words matches them: its document
+    holds its names, so the names' index alone finds those).
 
     Ranking reads each ranked row's whole document, too slow for a word found in most rows. So
     the candidates are the first ``RANK_WINDOW`` rows (by id) whose names match and the first
     ``RANK_WINDOW`` whose document does: every match when there are fewer, ranked exactly. Past
-    the candidates (pages beyond a thousand results of a very common word) come the other matches
+    the candidates (pages beyond a few hundred results of a common word) come the other matches
     in id order, at the cost of one or two more statements (only for such pages).
     """
-    by_names = rows.filter(engine.names_match(table, words)).order_by("id").values("id")[:RANK_WINDOW]
+    by_names = filtered.filter(engine.names_match(table, words)).order_by("id").values("id")[:RANK_WINDOW]
     by_document = rows.order_by("id").values("id")[:RANK_WINDOW]
     if connection.features.supports_slicing_ordering_in_compound:
         # One subquery (a union): PostgreSQL then joins the candidates' ids to their rows instead
