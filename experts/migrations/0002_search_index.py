@@ -57,7 +57,7 @@ BEGIN
 END $$;
 
 -- The query: each word any of its stems (every language) or itself unstemmed, all words required;
--- the last word is a prefix (search as you type). A word that is a stop word in any language is
+-- the last word, unstemmed, is a prefix (search as you type). A word that is a stop word in any language is
 -- left out (it is absent from that language's documents, so requiring it would hide them).
 -- IMMUTABLE like to_tsquery itself, so a call on a constant is folded once when planned.
 CREATE OR REPLACE FUNCTION experts_search_tsquery(words text[]) RETURNS tsquery
@@ -84,13 +84,24 @@ BEGIN
                 stop := true;
                 CONTINUE;
             END IF;
-            alternative := CASE WHEN i < n THEN plainto_tsquery(cfg, word)::text
-                                ELSE to_tsquery(cfg, word || ':*')::text END;
+            -- The last word as typed is a prefix; its stems are whole words (a stem taken as a
+            -- prefix would find too much: French stems "brien" to "bri").
+            alternative := CASE WHEN i = n AND cfg = 'pg_catalog.simple'::regconfig
+                                THEN to_tsquery(cfg, word || ':*')::text
+                                ELSE plainto_tsquery(cfg, word)::text END;
             IF NOT alternative = ANY (alternatives) THEN
                 alternatives := alternatives || alternative;
             END IF;
         END LOOP;
         CONTINUE WHEN cardinality(alternatives) = 0 OR (stop AND i < n);
+        IF i = n THEN
+            -- A stem that the prefix already finds ('migr' beside 'migr':*) finds nothing more:
+            -- left out, it neither costs an index lookup nor inflates the planner's estimate.
+            alternatives := ARRAY(
+                SELECT other FROM unnest(alternatives) AS other
+                WHERE other = alternatives[1] OR NOT (other ~ '^''[^'']+''$' AND alternatives[1] ~ '^''[^'']+'':\\*$'
+                      AND starts_with(substr(other, 2), substr(alternatives[1], 2, length(alternatives[1]) - 4))));
+        END IF;
         result := CASE WHEN result IS NULL THEN '' ELSE '(' || result::text || ') & ' END
                   || '(' || array_to_string(alternatives, ' | ') || ')';
     END LOOP;
