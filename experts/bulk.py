@@ -1,12 +1,12 @@
 """Inserting many rows of one model as they are made: ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere.
 
 ``seed_demo --experts 100000`` and a 100,000-row CSV import spend their time per row. On
-PostgreSQL, measured on 10,000 generated profiles with the search trigger disabled,
-``bulk_create`` in batches of 1,000 took 11.0 s where ``COPY`` of the same rows took 2.5 s (the
+PostgreSQL, measured on 10,000 demo profiles with the search trigger disabled, ``bulk_create``
+in batches of 1,000 took 2.7 to 4.5 s where ``COPY`` of the same rows took 1.4 to 1.7 s (the
 ORM builds and binds an ``INSERT`` of 17,000 parameters per batch). And one ``COPY`` for the
 whole run streams each row to the server as soon as it is made, so the server runs the
-search-index trigger on it while the next rows are being made, instead of the two taking turns
-batch by batch.
+search-index trigger on it (most of the run's time) while the next rows are being made,
+instead of the two taking turns batch by batch.
 
 The values written are the ones ``bulk_create`` would write: each field's ``pre_save`` (which
 stamps ``auto_now`` fields) and ``get_db_prep_save``, JSON fields as their JSON text
