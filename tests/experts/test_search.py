@@ -7,6 +7,7 @@ the brute-force comparison over generated rows in ``test_search_properties.py``.
 
 import itertools
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -267,8 +268,10 @@ def test_each_expert_facet_filters_by_any_of_its_values_and_is_counted(facet, at
     expert("Second", **{attribute: [second]})
     expert("Neither", **{attribute: []})
 
-    one = search_experts(ExpertQuery(**{attribute: (first,)}), offset=0, limit=10)
-    either = search_experts(ExpertQuery(**{attribute: (first, second)}), offset=0, limit=10)
+    only_first: dict[str, Any] = {attribute: (first,)}
+    first_or_second: dict[str, Any] = {attribute: (first, second)}
+    one = search_experts(ExpertQuery(**only_first), offset=0, limit=10)
+    either = search_experts(ExpertQuery(**first_or_second), offset=0, limit=10)
 
     assert sorted(e.name for e in one.results) == ["Both", "First"]
     assert sorted(e.name for e in either.results) == ["Both", "First", "Second"]
@@ -376,7 +379,9 @@ def test_each_resource_facet_filters_and_is_counted(facet, attribute, field, val
     key = first[0] if isinstance(first, list) else first
     other = second[0] if isinstance(second, list) else second
 
-    page = search_resources(ResourceQuery(**{attribute: (key,)}), visible=Resource.objects.all(), offset=0, limit=10)
+    only_first: dict[str, Any] = {attribute: (key,)}
+    query = ResourceQuery(**only_first)
+    page = search_resources(query, visible=Resource.objects.all(), offset=0, limit=10)
 
     assert [r.title for r in page.results] == ["First"]
     assert page.facets[facet] == {key: 1, other: 1}
