@@ -139,19 +139,18 @@ def _search(
     engine = _engine()
     words = query_words(query.q)
     active = {facet.name: facet.condition(values) for facet in facets if (values := getattr(query, facet.attribute))}
-    filtered = rows.filter(all_of(list(active.values())))
+    state = engine.change_state(table)
+    # What a page's rows carry (still the model's instances).
+    listed: QuerySet[M] = rows if state is None else rows.annotate(search_state=state)  # type: ignore[assignment]
+    filtered = listed.filter(all_of(list(active.values())))
     if words:
         rows = rows.filter(engine.text_match(table, words))
-    state = engine.change_state(table)
-    page = rows.filter(all_of(list(active.values())))
-    if state is not None:
-        page = page.annotate(search_state=state)  # type: ignore[assignment]  # still the model's rows
-    if words:
+        matching = filtered.filter(engine.text_match(table, words))
         results = _ranked_page(
-            engine, page, filtered, words, table=table, order=ranked_order, offset=offset, limit=limit
+            engine, listed, filtered, matching, words, table=table, order=ranked_order, offset=offset, limit=limit
         )
     else:
-        results = list(page.order_by(*order)[offset : offset + limit])
+        results = list(filtered.order_by(*order)[offset : offset + limit])
     # The counts depend on the words and filters only (the visibility of a table whose writes are
     # logged is everything): the query without its text, and the words as the engines read them.
     key = counts_key(table.fts_table, words, replace(query, q=""))
@@ -170,8 +169,9 @@ def _search(
 
 def _ranked_page(
     engine: Engine,
-    rows: QuerySet[M],
+    listed: QuerySet[M],
     filtered: QuerySet[M],
+    matching: QuerySet[M],
     words: list[str],
     *,
     table: SearchTable,
@@ -179,33 +179,34 @@ def _ranked_page(
     offset: int,
     limit: int,
 ) -> list[M]:
-    """Matching rows by relevance, then ``order``; ``rows`` match the words and every filter,
-    ``filtered`` every filter (a row whose names match the words matches them: its document
-    holds its names, so the names' index alone finds those).
+    """Rows matching the words and every filter (``matching``), by relevance, then ``order``.
 
-    Ranking reads each ranked row's whole document, too slow for a word found in most rows. So
-    the candidates are the first ``NAMES_WINDOW`` rows (by id) whose names match and the first
-    ``RANK_WINDOW`` whose document does: every match when there are fewer, ranked exactly. Past
+    ``filtered`` are the rows passing every filter, ``listed`` every row the search may show
+    (with what a page reads). Ranking reads each ranked row's whole document, too slow for a word
+    found in most rows. So the candidates are the first ``NAMES_WINDOW`` rows (by id) whose names
+    match (the names' index alone finds them: a row's document holds its names) and the first
+    ``RANK_WINDOW`` whose document does: every match when there are fewer, ranked exactly. The
+    page is read from the candidates' ids alone, the words and filters not tested again. Past
     the candidates (pages beyond a few hundred results of a common word) come the other matches
     in id order, at the cost of one or two more statements (only for such pages).
     """
     by_names = filtered.filter(engine.names_match(table, words)).order_by("id").values("id")[:NAMES_WINDOW]
-    by_document = rows.order_by("id").values("id")[:RANK_WINDOW]
+    by_document = matching.order_by("id").values("id")[:RANK_WINDOW]
     if connection.features.supports_slicing_ordering_in_compound:
         # One subquery (a union): PostgreSQL then joins the candidates' ids to their rows instead
         # of testing each row of the table against two lists.
         is_candidate = Q(id__in=by_names.union(by_document))
     else:  # SQLite
         is_candidate = Q(id__in=by_names) | Q(id__in=by_document)
-    ranked: QuerySet[M] = rows.filter(is_candidate).annotate(  # type: ignore[assignment]
+    ranked: QuerySet[M] = listed.filter(is_candidate).annotate(  # type: ignore[assignment]
         search_rank=engine.text_rank(table, words), search_candidates=Window(Count("id"))
     )
     results = list(ranked.order_by("-search_rank", *order)[offset : offset + limit])
     if len(results) == limit or (not results and offset == 0):
         return results
-    candidates: int = results[0].search_candidates if results else rows.filter(is_candidate).count()  # type: ignore[attr-defined]
+    candidates: int = results[0].search_candidates if results else listed.filter(is_candidate).count()  # type: ignore[attr-defined]
     if candidates < RANK_WINDOW:
         return results  # fewer matches than the window: every one was a candidate
-    rest = rows.exclude(is_candidate).order_by("id")
+    rest = matching.exclude(is_candidate).order_by("id")
     start = max(offset - candidates, 0)
     return results + list(rest[start : start + limit - len(results)])
