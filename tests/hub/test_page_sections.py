@@ -25,7 +25,7 @@ def render_page(page: str, **context) -> str:
 
 
 def test_gcm_puts_the_objective_grid_on_the_home_page():
-    assert [section.template_name for section in home_sections()][0] == "gcm/_objective_grid.html"
+    assert next(section.template_name for section in home_sections()) == "gcm/_objective_grid.html"
 
 
 @pytest.mark.usefixtures("taxonomy")
