@@ -37,16 +37,20 @@ def counts_key(*search: Any) -> str:
     return f"{PREFIX}{VERSION}:" + hashlib.sha256(repr(search).encode()).hexdigest()
 
 
-def cached_counts(key: str, state: str) -> Counts | None:
-    """The counts under ``key`` if they were counted from the writes ``state`` fingerprints."""
+def cached_counts(key: str) -> Counts | None:
+    """The counts last stored under ``key``, whatever writes they saw: serve them only when their
+    ``state`` is the page's (``valid_counts``); until then they are a hint of the match count."""
     try:
         counts = cache.get(key)
     except Exception:
         logger.warning("facet counts cache unavailable", exc_info=True)
         return None
-    if isinstance(counts, Counts) and counts.state == state:
-        return counts
-    return None
+    return counts if isinstance(counts, Counts) else None
+
+
+def valid_counts(counts: Counts | None, state: str) -> Counts | None:
+    """``counts`` if they were counted from the writes ``state`` fingerprints."""
+    return counts if counts is not None and counts.state == state else None
 
 
 def store_counts(key: str, counts: Counts) -> None:
