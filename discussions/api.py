@@ -1,11 +1,11 @@
 """The discussion REST API: thin views over ``discussions.services`` and ``discussions.selectors``."""
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,19 +21,13 @@ from discussions.selectors.spaces import SpaceWithMemberCount
 from discussions.services import editing, moderation, posting, reactions, read_markers, reports, spaces
 from discussions.services.access import SpaceAccess, require_moderator, space_access_by_slug
 from discussions.streams import space_group
+from hub.api import validated
 from hub.openapi import api_errors
 from realtime.presence import online_usernames
 
 AUTHENTICATED = [permissions.IsAuthenticated]
 
 _M = TypeVar("_M", bound=Model)
-
-
-def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any, **kwargs: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    validated: dict[str, Any] = serializer.validated_data
-    return validated
 
 
 def _access(request: Request, slug: str) -> SpaceAccess:
@@ -61,7 +55,7 @@ class SpaceListView(APIView):
         responses={200: paginated(o.SpaceOut)},
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.SpaceQuerySerializer, {"objective": request.query_params.getlist("objective")})
+        query = validated(s.SpaceQuerySerializer, {"objective": request.query_params.getlist("objective")})
         queryset = selectors.spaces_visible_to(request.user).order_by("objective__position", "name", "pk")
         if query.get("objective"):
             queryset = queryset.filter(objective__key__in=query["objective"])
@@ -70,7 +64,7 @@ class SpaceListView(APIView):
     @extend_schema(operation_id="space_create", request=s.SpaceCreateSerializer, responses={201: o.SpaceOut})
     @api_errors(403, 409)
     def post(self, request: AuthenticatedRequest) -> Response:
-        data = _valid(s.SpaceCreateSerializer, request.data)
+        data = validated(s.SpaceCreateSerializer, request.data)
         space = spaces.space_create(creator=request.user, **data)
         return _space_response(space, code=status.HTTP_201_CREATED)
 
@@ -86,7 +80,7 @@ class SpaceDetailView(APIView):
     def patch(self, request: AuthenticatedRequest, slug: str) -> Response:
         access = _access(request, slug)
         require_moderator(access)
-        changes = _valid(s.SpaceChangeSerializer, request.data, instance=access.space, partial=True)
+        changes = validated(s.SpaceChangeSerializer, request.data, instance=access.space, partial=True)
         return _space_response(spaces.space_update(slug=slug, user=request.user, changes=changes))
 
 
@@ -118,7 +112,7 @@ class SpaceInvitationsView(APIView):
     )
     @api_errors(403)
     def post(self, request: AuthenticatedRequest, slug: str) -> Response:
-        data = _valid(s.UsernameSerializer, request.data)
+        data = validated(s.UsernameSerializer, request.data)
         invitation = spaces.invitation_create(slug=slug, moderator=request.user, username=data["username"])
         body = {"space": slug, "username": invitation.user.username, "created_at": payloads.iso(invitation.created_at)}
         return Response(body, status=status.HTTP_201_CREATED)
@@ -144,7 +138,7 @@ class SpaceQuestionsView(APIView):
     @extend_schema(operation_id="space_question_create", request=s.QuestionSerializer, responses={201: o.MessageOut})
     @api_errors(403, 409, 413, 429)
     def post(self, request: AuthenticatedRequest, slug: str) -> Response:
-        data = _valid(s.QuestionSerializer, request.data)
+        data = validated(s.QuestionSerializer, request.data)
         result = spaces.question_pose(slug=slug, moderator=request.user, **data)
         return Response(payloads.message_payload(result.message, space_slug=slug), status=status.HTTP_201_CREATED)
 
@@ -169,7 +163,7 @@ class SpaceModeratorsView(APIView):
     @extend_schema(operation_id="space_moderator_add", request=s.UsernameSerializer, responses={201: o.ModeratorOut})
     @api_errors(403)
     def post(self, request: AuthenticatedRequest, slug: str) -> Response:
-        data = _valid(s.UsernameSerializer, request.data)
+        data = validated(s.UsernameSerializer, request.data)
         spaces.moderator_set(slug=slug, staff=request.user, username=data["username"], moderator=True)
         return Response({"username": data["username"], "role": "moderator"}, status=status.HTTP_201_CREATED)
 
@@ -190,7 +184,7 @@ class SpaceBansView(APIView):
     @extend_schema(operation_id="space_ban_create", request=s.BanSerializer, responses={201: o.RestrictionOut})
     @api_errors(403)
     def post(self, request: AuthenticatedRequest, slug: str) -> Response:
-        data = _valid(s.BanSerializer, request.data)
+        data = validated(s.BanSerializer, request.data)
         ban = moderation.ban_create(slug=slug, moderator=request.user, **data)
         return Response(payloads.restriction_payload(ban), status=status.HTTP_201_CREATED)
 
@@ -211,7 +205,7 @@ class SpaceMutesView(APIView):
     @extend_schema(operation_id="space_mute_create", request=s.MuteSerializer, responses={201: o.RestrictionOut})
     @api_errors(403)
     def post(self, request: AuthenticatedRequest, slug: str) -> Response:
-        data = _valid(s.MuteSerializer, request.data)
+        data = validated(s.MuteSerializer, request.data)
         mute = moderation.mute_create(slug=slug, moderator=request.user, **data)
         return Response(payloads.restriction_payload(mute), status=status.HTTP_201_CREATED)
 
@@ -266,7 +260,7 @@ class SpaceReadView(APIView):
     @extend_schema(operation_id="space_mark_read", request=s.ReadSerializer, responses={200: o.ReadOut})
     @api_errors(403)
     def post(self, request: AuthenticatedRequest, slug: str) -> Response:
-        data = _valid(s.ReadSerializer, request.data)
+        data = validated(s.ReadSerializer, request.data)
         return Response({"last_read_seq": read_markers.read_mark(slug=slug, user=request.user, seq=data["seq"])})
 
 
@@ -279,7 +273,7 @@ class SpaceMessagesView(APIView):
     @api_errors(403)
     def get(self, request: Request, slug: str) -> Response:
         access = _access(request, slug)
-        query = _valid(s.MessageQuerySerializer, request.query_params)
+        query = validated(s.MessageQuerySerializer, request.query_params)
         space, limit, topic = access.space, query["limit"], query.get("topic")
         if "q" in query:
             found = selectors.messages_matching(space, query["q"], limit, topic=topic)
@@ -303,7 +297,7 @@ class SpaceMessagesView(APIView):
     )
     @api_errors(403, 409, 413, 429)
     def post(self, request: AuthenticatedRequest, slug: str) -> Response:
-        data = _valid(s.MessagePostSerializer, request.data)
+        data = validated(s.MessagePostSerializer, request.data)
         result = posting.message_post(slug=slug, author=request.user, **data)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(payloads.message_payload(result.message, space_slug=slug), status=code)
@@ -320,7 +314,7 @@ class MessageDetailView(APIView):
     @extend_schema(operation_id="message_edit", request=s.MessageEditSerializer, responses={200: o.MessageOut})
     @api_errors(403, 413)
     def patch(self, request: AuthenticatedRequest, message_id: int) -> Response:
-        data = _valid(s.MessageEditSerializer, request.data)
+        data = validated(s.MessageEditSerializer, request.data)
         return _message_response(editing.message_edit(message_id=message_id, user=request.user, **data))
 
     @extend_schema(operation_id="message_delete", responses={200: o.MessageOut})
@@ -349,7 +343,7 @@ class MessageReactionsView(APIView):
     @extend_schema(operation_id="reaction_add", request=s.ReactionSerializer, responses={200: o.ReactionsOut})
     @api_errors(403)
     def post(self, request: AuthenticatedRequest, message_id: int) -> Response:
-        data = _valid(s.ReactionSerializer, request.data)
+        data = validated(s.ReactionSerializer, request.data)
         message = reactions.reaction_set(message_id=message_id, user=request.user, emoji=data["emoji"], present=True)
         return Response({"seq": message.seq, "reactions": message.reactions})
 
@@ -370,7 +364,7 @@ class MessageReportsView(APIView):
     @extend_schema(operation_id="message_report", request=s.ReportSerializer, responses={201: o.ReportCreatedOut})
     @api_errors(403)
     def post(self, request: AuthenticatedRequest, message_id: int) -> Response:
-        data = _valid(s.ReportSerializer, request.data)
+        data = validated(s.ReportSerializer, request.data)
         report = reports.report_create(message_id=message_id, user=request.user, reason=data["reason"])
         return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,15 +18,9 @@ from experts.selectors.experts import contacts_of_expert, expert_by_id
 from experts.serializers import experts as s
 from experts.services.contact import expert_contact
 from experts.services.profiles import expert_create, expert_update
+from hub.api import validated
 from hub.openapi import api_errors
 from hub.pagination import page_body, page_request
-
-
-def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any, **kwargs: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    validated: dict[str, Any] = serializer.validated_data
-    return validated
 
 
 def _expert_query(request: Request) -> ExpertQuery:
@@ -34,7 +28,7 @@ def _expert_query(request: Request) -> ExpertQuery:
     data: dict[str, Any] = {name: params.getlist(name) for name in s.ExpertQuerySerializer.LISTS if name in params}
     if "q" in params:
         data["q"] = params["q"]
-    query = _valid(s.ExpertQuerySerializer, data)
+    query = validated(s.ExpertQuerySerializer, data)
     return ExpertQuery(
         q=query.get("q", ""),
         objectives=tuple(query.get("objective", ())),
@@ -66,7 +60,7 @@ class ExpertListView(APIView):
     @extend_schema(operation_id="expert_create", request=s.ExpertCreateSerializer, responses={201: o.ExpertOut})
     @api_errors(403, 409)
     def post(self, request: AuthenticatedRequest) -> Response:
-        data = _valid(s.ExpertCreateSerializer, request.data)
+        data = validated(s.ExpertCreateSerializer, request.data)
         if "username" in data and data["username"] is None:
             del data["username"]
             data["without_account"] = True
@@ -90,7 +84,7 @@ class ExpertDetailView(APIView):
     )
     @api_errors(403)
     def patch(self, request: AuthenticatedRequest, expert_id: int) -> Response:
-        changes = _valid(s.ExpertChangeSerializer, request.data, partial=True)
+        changes = validated(s.ExpertChangeSerializer, request.data, partial=True)
         return Response(expert_payload(expert_update(expert_id=expert_id, user=request.user, changes=changes)))
 
 
@@ -110,7 +104,7 @@ class ExpertContactView(APIView):
     )
     @api_errors(403, 429)
     def post(self, request: AuthenticatedRequest, expert_id: int) -> Response:
-        data = _valid(s.ExpertContactSerializer, request.data)
+        data = validated(s.ExpertContactSerializer, request.data)
         contact = expert_contact(expert_id=expert_id, sender=request.user, **data)
         return Response(contact_accepted_payload(contact), status=status.HTTP_202_ACCEPTED)
 

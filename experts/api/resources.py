@@ -28,19 +28,13 @@ from experts.serializers import resources as s
 from experts.services.resources import resource_submit
 from experts.services.review import review_assign, review_submit
 from experts.services.roster import reviewer_application_approve, reviewer_application_reject, reviewer_apply
+from hub.api import validated
 from hub.openapi import api_errors
 from hub.pagination import page_body, page_request
 
 AUTHENTICATED = [permissions.IsAuthenticated]
 
 _M = TypeVar("_M", bound=Model)
-
-
-def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any, **kwargs: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    validated: dict[str, Any] = serializer.validated_data
-    return validated
 
 
 def _paginated(request: Request, view: APIView, queryset: QuerySet[_M], to_item: Callable[[_M], object]) -> Response:
@@ -54,7 +48,7 @@ def _resource_query(request: Request) -> ResourceQuery:
     data: dict[str, Any] = {name: params.getlist(name) for name in s.ResourceQuerySerializer.LISTS if name in params}
     if "q" in params:
         data["q"] = params["q"]
-    query = _valid(s.ResourceQuerySerializer, data)
+    query = validated(s.ResourceQuerySerializer, data)
     if query.get("status") and not may_filter_by_status(request.user):
         raise serializers.ValidationError({"status": [_("Only staff and peer reviewers filter by status.")]})
     return ResourceQuery(
@@ -102,7 +96,7 @@ class ResourceListView(APIView):
         "another kind); `url` must be http(s); `summary` at most 10,000 characters.",
     )
     def post(self, request: AuthenticatedRequest) -> Response:
-        data = _valid(s.ResourceSubmitSerializer, request.data)
+        data = validated(s.ResourceSubmitSerializer, request.data)
         resource = resource_submit(submitter=request.user, **data)
         return Response(payloads.resource_payload(resource), status=status.HTTP_201_CREATED)
 
@@ -131,7 +125,7 @@ class ResourceAssignView(APIView):
     )
     @api_errors(403, 409)
     def post(self, request: AuthenticatedRequest, resource_id: int) -> Response:
-        data = _valid(s.AssignSerializer, request.data)
+        data = validated(s.AssignSerializer, request.data)
         outcome = review_assign(staff=request.user, resource_id=resource_id, usernames=data["usernames"])
         return Response(
             payloads.assignment_result_payload(outcome.resource, reviewers=outcome.reviewers, added=outcome.added)
@@ -171,7 +165,7 @@ class ResourceReviewsView(APIView):
     )
     @api_errors(403, 409)
     def post(self, request: AuthenticatedRequest, resource_id: int) -> Response:
-        data = _valid(s.ReviewSerializer, request.data)
+        data = validated(s.ReviewSerializer, request.data)
         outcome = review_submit(reviewer=request.user, resource_id=resource_id, **data)
         return Response(
             payloads.review_result_payload(outcome.review, outcome.resource), status=status.HTTP_201_CREATED
@@ -189,7 +183,7 @@ class ReviewerApplicationListView(APIView):
         "Newest first.",
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        query = _valid(s.ReviewerApplicationQuerySerializer, request.query_params)
+        query = validated(s.ReviewerApplicationQuerySerializer, request.query_params)
         applications = reviewer_applications_visible_to(request.user, status=query.get("status"))
         return _paginated(request, self, applications, payloads.reviewer_application_payload)
 
@@ -202,7 +196,7 @@ class ReviewerApplicationListView(APIView):
     )
     @api_errors(409)
     def post(self, request: AuthenticatedRequest) -> Response:
-        data = _valid(s.ReviewerApplicationSerializer, request.data)
+        data = validated(s.ReviewerApplicationSerializer, request.data)
         application = reviewer_apply(user=request.user, **data)
         return Response(payloads.reviewer_application_payload(application), status=status.HTTP_201_CREATED)
 

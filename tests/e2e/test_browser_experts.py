@@ -3,7 +3,6 @@ a real Celery worker and a real SMTP server: searching as one types, contacting 
 resource's way from submission through peer review to the library."""
 
 import re
-import shutil
 import subprocess
 import sys
 
@@ -17,31 +16,12 @@ from tests.notifications.smtp import smtp_server  # noqa: F401  (the fixture, us
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
 EXPECT_TIMEOUT = 10_000  # ms
 
 
 @pytest.fixture
 def mailbox(request):
     return request.getfixturevalue("smtp_server")
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the test's ORM calls are still
-    # plain synchronous calls, which Django would otherwise refuse there.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if shutil.which(CHROMIUM) is None:
-        pytest.skip("Debian's chromium is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
