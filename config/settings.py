@@ -105,9 +105,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
-    # Persistent connections: socket frames reach the database from a thread pool, and a new
-    # PostgreSQL connection per frame would cost more than the work itself.
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    # A pool of connections per process (Django's, over psycopg_pool). Django serves each HTTP
+    # request from a thread of its own, and connections are per thread: without a pool every
+    # request opened a new PostgreSQL connection (most of a small request's time, measured) and
+    # left the last one idle behind its thread. Sockets' database calls return theirs to the pool
+    # after each call (``hub.db``). Persistent connections (CONN_MAX_AGE) cannot be combined with it.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX", default=20),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,7 +6,10 @@ the next query of every call a ``SELECT 1`` first: for a socket, one extra round
 on the one thread a server process gives to the database. Measured on a thousand sockets
 connecting at once, it was the largest single cost of that thread.
 
-Here Django's health check runs at most once per ``CHECK_EVERY_SECONDS`` per connection, as
+With PostgreSQL's connection pool (the services settings), a call's connection comes from the
+pool and goes back after it; the pool checks it as it is handed out (one empty round trip). The
+rest of this module is what keeps the check cheap without a pool (``CONN_MAX_AGE``):
+Django's health check runs at most once per ``CHECK_EVERY_SECONDS`` per connection, as
 PgBouncer does with ``server_check_delay``. Everything else of ``close_old_connections`` still
 runs on every call: a connection past ``CONN_MAX_AGE``, left outside autocommit, or that raised a
 database error is checked or closed as before. The cost: in the second after PostgreSQL restarts,
