@@ -10,6 +10,21 @@ from hub.db import database_sync_to_async
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
 
+@pytest.fixture(autouse=True)
+def _persistent_connections(monkeypatch):
+    """What these tests guard is the path without PostgreSQL's pool (``DATABASE_POOL=0``): with
+    the pool, the pool checks each connection as it hands it out, and ``is_usable`` is not called."""
+    for wrapper in connections.all():
+        wrapper.close()
+    settings_dict = connection.settings_dict
+    options = {key: value for key, value in settings_dict.get("OPTIONS", {}).items() if key != "pool"}
+    monkeypatch.setitem(settings_dict, "OPTIONS", options)
+    monkeypatch.setitem(settings_dict, "CONN_MAX_AGE", 60)
+    yield
+    for wrapper in connections.all():
+        wrapper.close()
+
+
 @pytest.fixture
 def health_checks(monkeypatch):
     """How many times Django has checked the connection (the real check still runs)."""
