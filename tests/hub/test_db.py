@@ -11,18 +11,21 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
 
 @pytest.fixture(autouse=True)
-def _persistent_connections(monkeypatch):
+async def _persistent_connections(monkeypatch):
     """What these tests guard is the path without PostgreSQL's pool (``DATABASE_POOL=0``): with
-    the pool, the pool checks each connection as it hands it out, and ``is_usable`` is not called."""
-    for wrapper in connections.all():
-        wrapper.close()
+    the pool, the pool checks each connection as it hands it out, and ``is_usable`` is not called.
+
+    The connections are closed where they were opened (the thread ``database_sync_to_async``
+    runs in) before the pool comes back: a connection opened without the pool must not be handed
+    back to it later."""
+    close_all = database_sync_to_async(connections.close_all)
+    await close_all()
     settings_dict = connection.settings_dict
     options = {key: value for key, value in settings_dict.get("OPTIONS", {}).items() if key != "pool"}
     monkeypatch.setitem(settings_dict, "OPTIONS", options)
     monkeypatch.setitem(settings_dict, "CONN_MAX_AGE", 60)
     yield
-    for wrapper in connections.all():
-        wrapper.close()
+    await close_all()
 
 
 @pytest.fixture
