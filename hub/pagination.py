@@ -7,10 +7,14 @@ adds (``facets``); ``?page=`` from 1, ``?page_size=`` up to ``max_page_size``.
 from dataclasses import dataclass
 from typing import Any
 
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from hub.errors import ErrorCode, HubError
+
+# DRF's own words (and its translations) for a page that does not exist.
+INVALID_PAGE = PageNumberPagination.invalid_page_message
 
 
 @dataclass(frozen=True)
@@ -29,16 +33,16 @@ def page_request(request: Request, *, default_size: int = 20, max_size: int = 10
         number = int(request.query_params.get("page", "1"))
         size = int(request.query_params.get("page_size", str(default_size)))
     except ValueError:
-        raise HubError(ErrorCode.NOT_FOUND, "Invalid page.") from None
+        raise HubError(ErrorCode.NOT_FOUND, str(INVALID_PAGE)) from None
     if number < 1 or size < 1:
-        raise HubError(ErrorCode.NOT_FOUND, "Invalid page.")
+        raise HubError(ErrorCode.NOT_FOUND, str(INVALID_PAGE))
     return PageRequest(number=number, size=min(size, max_size))
 
 
 def page_body(request: Request, page: PageRequest, *, count: int, results: list[Any], **extra: Any) -> dict[str, Any]:
     """The paginated body; 404 for a page past the end (as DRF's ``PageNumberPagination``)."""
     if page.number > 1 and page.offset >= count:
-        raise HubError(ErrorCode.NOT_FOUND, "Invalid page.")
+        raise HubError(ErrorCode.NOT_FOUND, str(INVALID_PAGE))
     url = request.build_absolute_uri()
     following = replace_query_param(url, "page", page.number + 1) if page.offset + page.size < count else None
     if page.number == 1:
