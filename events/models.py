@@ -61,12 +61,23 @@ class Event(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set by the announcement task once every subscriber's notification is committed
+    # (events.services.announcements); null while the announcement is owed (the sweep's outbox).
+    announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "pk"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        indexes = [models.Index(fields=["status", "starts_at"], name="event_status_starts")]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="event_status_starts"),
+            # The announcement sweep's outbox: almost every row is announced, so it holds only the owed.
+            models.Index(
+                fields=["published_at"],
+                condition=models.Q(status="published", announced_at__isnull=True),
+                name="event_announcement_owed",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start")
         ]
@@ -157,7 +168,18 @@ class WaitlistEntry(models.Model):
 
 
 class Invitation(models.Model):
-    """An invitation to a user or to an email address without an account (one per address)."""
+    """An invitation to a user or to an email address without an account (one per address).
+
+    The invitation email (METHOD:REQUEST) and the cancellation email (METHOD:CANCEL) each reach the
+    invitee at most once: claimed by a guarded UPDATE of their state (events.services.invitations).
+    """
+
+    class EmailState(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        UNCONFIRMED = "unconfirmed", _("Unconfirmed")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(
@@ -171,12 +193,23 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     response = models.CharField(_("response"), max_length=8, choices=RsvpResponse.choices, blank=True, default="")
     responded_at = models.DateTimeField(null=True, blank=True)
+    # The invitation email (METHOD:REQUEST).
+    email_state = models.CharField(max_length=16, choices=EmailState.choices, default=EmailState.PENDING)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.TextField(blank=True)
+    # The cancellation email (METHOD:CANCEL): "" until the event is cancelled, then pending → ...
+    cancel_email_state = models.CharField(max_length=16, choices=EmailState.choices, blank=True, default="")
+    cancel_email_claimed_at = models.DateTimeField(null=True, blank=True)
+    cancel_email_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [models.UniqueConstraint(fields=["event", "email"], name="one_invitation_per_email")]
+        # The sweep reads pending rows by age.
+        indexes = [models.Index(fields=["email_state", "created_at"], name="invitation_email_state")]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.event}"
