@@ -16,6 +16,7 @@ COMPONENT_OF = {
 CONTRACT_KINDS = {
     "event_announcement", "event_invitation", "event_reminder", "event_cancelled", "mention", "reply",
     "space_invitation", "contact_request", "review_assigned", "resource_decision", "expert_question",
+    "event_updated",  # an extension: the time or place of an event changed
 }  # fmt: skip
 
 
