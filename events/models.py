@@ -180,6 +180,8 @@ class Invitation(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         UNCONFIRMED = "unconfirmed", _("Unconfirmed")
+        # Not sent because the event was cancelled before it went out (no REQUEST, so no CANCEL either).
+        SKIPPED = "skipped", _("Skipped")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(
@@ -197,7 +199,7 @@ class Invitation(models.Model):
     email_state = models.CharField(max_length=16, choices=EmailState.choices, default=EmailState.PENDING)
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.TextField(blank=True)
+    email_error = models.TextField(blank=True)  # the server's refusal, for staff (admin)
     # The cancellation email (METHOD:CANCEL): "" until the event is cancelled, then pending → ...
     cancel_email_state = models.CharField(max_length=16, choices=EmailState.choices, blank=True, default="")
     cancel_email_claimed_at = models.DateTimeField(null=True, blank=True)
