@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 State = EmailDelivery.State
 
 # The server answered and did not take the message: it was not sent, and will not be retried.
-_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+# (The digest and the message emails treat these alike.)
+SMTP_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
 def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
@@ -97,7 +98,7 @@ def _send_chunk(delivery_ids: list[int]) -> int:
             message.connection = connection
             try:
                 accepted = connection.send_messages([message])
-            except _REFUSALS as refusal:
+            except SMTP_REFUSALS as refusal:
                 _finish(delivery.pk, State.FAILED, error=repr(refusal))
                 continue
             # Anything else (connection lost mid-message, worker killed): the row stays in

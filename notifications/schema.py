@@ -4,9 +4,18 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from discussions.schema import PAGE, paginated
-from notifications.models import Notification
+from events.models import Event
+from notifications.models import Notification, NotificationPreference
 
-__all__ = ["PAGE", "UNREAD", "NotificationOut", "PaginatedNotificationOut", "ReadAllOut"]
+__all__ = [
+    "PAGE",
+    "UNREAD",
+    "NotificationOut",
+    "PaginatedNotificationOut",
+    "PreferencesOut",
+    "ReadAllOut",
+    "SubscriptionOut",
+]
 
 UNREAD = OpenApiParameter("unread", bool, description="`true`: only notifications not yet read.")
 
@@ -26,3 +35,18 @@ class ReadAllOut(serializers.Serializer[None]):
 
 
 PaginatedNotificationOut = paginated(NotificationOut)
+
+
+class SubscriptionOut(serializers.Serializer[None]):
+    objectives = serializers.ListField(child=serializers.CharField(), help_text="Objective keys.")
+    regions = serializers.ListField(child=serializers.CharField(), help_text="Region slugs.")
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=Event.Kind.choices), help_text="Event kinds; empty: every kind."
+    )
+
+
+class PreferencesOut(serializers.Serializer[None]):
+    email = serializers.ChoiceField(choices=NotificationPreference.Email.choices)
+    muted_spaces = serializers.ListField(
+        child=serializers.CharField(), help_text="Slugs of spaces whose mentions and replies are muted."
+    )

@@ -1,9 +1,15 @@
-"""Reads for notifications: the inbox and a user's preferences."""
+"""Reads for notifications: the inbox, what a user has not read, their subscription and preferences."""
 
-from django.db.models import QuerySet
+from collections import defaultdict
+from collections.abc import Collection
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from notifications.models import Notification, NotificationPreference
+from discussions.models import Membership, Message
+from notifications.models import Notification, NotificationPreference, Subscription
+from notifications.payloads import UnreadCounts
 from notifications.unsubscribe import unsubscribe_token_user_id
 
 
@@ -19,7 +25,71 @@ def email_preference_of(user: User) -> str:
     return chosen or NotificationPreference.Email.IMMEDIATE
 
 
+def preference_of(user: User) -> NotificationPreference | None:
+    """The user's preference row; None until they first chose (the defaults apply)."""
+    return NotificationPreference.objects.filter(user=user).first()
+
+
+def subscription_of(user: User) -> Subscription | None:
+    """The user's subscription; None until they first subscribed."""
+    return Subscription.objects.filter(user=user).first()
+
+
 def user_by_unsubscribe_token(token: str) -> User | None:
     """The user an unsubscribe link names, or None for a bad token or a user who no longer exists."""
     user_id = unsubscribe_token_user_id(token)
     return None if user_id is None else User.objects.filter(pk=user_id).first()
+
+
+def unread_notification_count(user: User) -> int:
+    """How many of ``user``'s notifications are unread (the bell's count; the partial index answers it)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread_counts_of(user_ids: Collection[int]) -> dict[int, UnreadCounts]:
+    """What each of these users has not read, in two queries whatever their number.
+
+    Notifications: the unread ones. Spaces: for each space the user is a member of, the messages
+    after their read marker that others wrote and that are not deleted (0 included, so that a
+    client can clear a count). Every user asked for is in the answer.
+    """
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    notifications = dict(
+        Notification.objects.filter(recipient_id__in=ids, read_at__isnull=True)
+        .order_by()
+        .values_list("recipient_id")
+        .annotate(count=Count("pk"))
+        .values_list("recipient_id", "count")
+    )
+    unread_in_space = (
+        Message.objects.filter(space_id=OuterRef("space_id"), seq__gt=OuterRef("last_read_seq"), deleted=False)
+        .exclude(author_id=OuterRef("user_id"))
+        .order_by()
+        .values("space_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    spaces: defaultdict[int, dict[str, int]] = defaultdict(dict)
+    memberships = (
+        Membership.objects.filter(user_id__in=ids)
+        .annotate(unread=Coalesce(Subquery(unread_in_space, output_field=IntegerField()), 0))
+        .order_by("space__slug")
+        .values_list("user_id", "space__slug", "unread")
+    )
+    for user_id, slug, unread in memberships:
+        spaces[user_id][slug] = unread
+    return {
+        user_id: UnreadCounts(notifications=notifications.get(user_id, 0), spaces=spaces.get(user_id, {}))
+        for user_id in ids
+    }
+
+
+def unread_counts(user_id: int) -> UnreadCounts:
+    return unread_counts_of([user_id])[user_id]
+
+
+def active_user_ids(user_ids: Collection[int]) -> set[int]:
+    """Of these users, those who still exist and may log in."""
+    return set(User.objects.filter(pk__in=list(user_ids), is_active=True).values_list("pk", flat=True))

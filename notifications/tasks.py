@@ -1,8 +1,11 @@
-"""Celery tasks for notifications: thin, take ids, safe to run twice (``notifications.delivery``)."""
+"""Celery tasks for notifications: thin, take ids, safe to run twice (``notifications.delivery``,
+``notifications.message_emails``, ``notifications.digest``)."""
 
 from celery import shared_task
 
 from notifications.delivery import email_deliveries_send, email_deliveries_sweep
+from notifications.digest import digests_chunks, digests_send
+from notifications.message_emails import message_emails_send, message_emails_sweep
 
 
 @shared_task
@@ -18,3 +21,34 @@ def sweep_notification_emails() -> int:
     for chunk in chunks:
         send_notification_emails.delay(chunk)
     return len(chunks)
+
+
+@shared_task
+def send_message_emails(recipient_id: int, space_id: int) -> int:
+    """Enqueued with a countdown of the email delay: one email for the recipient's pending mentions
+    and replies in the space, unless read meanwhile."""
+    return message_emails_send(recipient_id=recipient_id, space_id=space_id)
+
+
+@shared_task
+def sweep_message_emails() -> int:
+    """Beat, each minute: mention and reply emails whose task was lost; flag stuck ones."""
+    groups = message_emails_sweep()
+    for recipient_id, space_id in groups:
+        send_message_emails.delay(recipient_id, space_id)
+    return len(groups)
+
+
+@shared_task
+def send_daily_digests() -> int:
+    """Beat, each hour: enqueue today's due digests, a chunk of users per task."""
+    chunks = digests_chunks()
+    for chunk in chunks:
+        send_digests.delay(chunk)
+    return len(chunks)
+
+
+@shared_task
+def send_digests(user_ids: list[int]) -> int:
+    """Send today's digest to these users (each claimed once per day before sending)."""
+    return digests_send(user_ids=user_ids)

@@ -20,6 +20,7 @@ from discussions.rendering import mentioned_usernames, render_markdown
 from discussions.selectors import messages_with_authors
 from discussions.services import hot_statements
 from discussions.services.access import SpaceAccess, access_from_facts, not_found, require_member
+from discussions.services.message_notifications import message_notifications_create
 from discussions.streams import space_envelope
 from hub.errors import ErrorCode, HubError
 from realtime.publish import publish_on_commit
@@ -159,6 +160,8 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
                         space.pk, payloads.message_new_frame(message, space_slug=space.slug), seq=message.seq
                     )
                 )
+            # Mentions and replies, in this transaction (no query for messages with neither).
+            message_notifications_create(space=space, messages=[message for _index, message in accepted])
     if originals:
         stored = messages_with_authors().in_bulk(set(originals.values()))
         for index, message_id in originals.items():

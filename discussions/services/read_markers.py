@@ -8,6 +8,7 @@ from accounts.models import User
 from discussions.models import Membership
 from discussions.services.access import space_access_by_slug
 from hub.errors import ErrorCode, HubError
+from notifications.live import push_unread_on_commit
 
 
 def read_mark(*, slug: str, user: User, seq: int) -> int:
@@ -19,4 +20,6 @@ def read_mark(*, slug: str, user: User, seq: int) -> int:
         raise HubError(ErrorCode.NOT_MEMBER, _("Join the space first."))
     seq = min(seq, access.space.last_seq)
     Membership.objects.filter(pk=access.membership.pk).update(last_read_seq=Greatest(F("last_read_seq"), seq))
+    if seq > access.membership.last_read_seq:
+        push_unread_on_commit([user.pk])  # the user's unread counts on /ws/notifications/
     return max(access.membership.last_read_seq, seq)

@@ -12,6 +12,7 @@ from discussions import payloads
 from discussions.models import Ban, Invitation, Membership, ModerationAction, Space, Topic, in_force
 from discussions.selectors.spaces import member_count
 from discussions.services.access import MEMBER, MODERATOR, VISITOR, require_moderator, space_access_by_slug
+from discussions.services.message_notifications import space_invitation_notify
 from discussions.services.posting import PostResult, message_post
 from discussions.streams import space_close_envelope, space_envelope, space_role_envelope
 from gcm.models import Objective, Region
@@ -149,6 +150,7 @@ def invitation_create(*, slug: str, moderator: User, username: str) -> Invitatio
             ModerationAction.objects.create(
                 space=access.space, actor=moderator, kind=ModerationAction.Kind.INVITE, target_user=invitee
             )
+            space_invitation_notify(invitation=invitation, moderator=moderator)
     return invitation
 
 
