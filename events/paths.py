@@ -7,3 +7,7 @@ The page itself is served by ``events.page_urls`` (``events:event``); notificati
 
 def event_path(event_id: int) -> str:
     return f"/events/{event_id}/"
+
+
+def events_list_path() -> str:
+    return "/events/"

@@ -111,5 +111,5 @@ def upcoming_published_events(*, objective: str | None = None, limit: int | None
     queryset = Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__gt=timezone.now())
     if objective is not None:
         queryset = queryset.filter(objectives__overlaps=[objective])
-    queryset = queryset.order_by("starts_at", "pk")
+    queryset = queryset.select_related("organizer").order_by("starts_at", "pk")
     return queryset[:limit] if limit is not None else queryset
