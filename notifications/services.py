@@ -124,7 +124,7 @@ def notification_committed(
     if message_email is not None:
         # Runs when the delay is over; a task lost on the way is found by the sweep.
         countdown = max(0.0, (message_email.due_at - timezone.now()).total_seconds())
-        send_message_emails.apply_async(args=[message_email.recipient_id, message_email.space_id], countdown=countdown)
+        send_message_emails.apply_async(args=(message_email.recipient_id, message_email.space_id), countdown=countdown)
     push_notifications_on_commit([notification.pk])
 
 
