@@ -27,7 +27,6 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -325,7 +324,13 @@ def _insert_in_batches(
 def _deliver_on_commit(created: Created) -> None:
     """Queue the emails and the live pushes of ``created`` for after the current transaction."""
     if created.delivery_ids:
-        transaction.on_commit(partial(email_tasks_enqueue, created.delivery_ids), robust=True)
+        delivery_ids = created.delivery_ids
+
+        # A function, not a partial: Django names a robust callback that failed by its __qualname__.
+        def enqueue_emails() -> None:
+            email_tasks_enqueue(delivery_ids)
+
+        transaction.on_commit(enqueue_emails, robust=True)
     try:
         from notifications.live import push_notifications_on_commit  # type: ignore[import-not-found, unused-ignore]
     except ImportError:  # the live socket is not there yet (notifications-live writes it)

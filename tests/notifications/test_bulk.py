@@ -329,3 +329,26 @@ def test_the_statement_fills_columns_it_does_not_name_with_their_defaults():
     delivery = EmailDelivery.objects.get()
     assert (delivery.claim, delivery.claimed_at, delivery.sent_at, delivery.error) == (None, None, None, "")
     assert timezone.now() - delivery.created_at < timedelta(minutes=1)
+
+
+def test_broker_down_at_commit_leaves_the_emails_pending_for_the_sweep(
+    smtp_server, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from notifications import tasks
+
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    settings.NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = 0
+    users = UserFactory.create_batch(3)
+    real_apply_async = tasks.send_notification_emails.apply_async
+    monkeypatch.setattr(tasks.send_notification_emails, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert announce([user.pk for user in users]) == 3  # committed; the failed enqueue is logged
+    assert not smtp_server.messages
+    assert set(EmailDelivery.objects.values_list("state", flat=True)) == {"pending"}
+    monkeypatch.setattr(tasks.send_notification_emails, "apply_async", real_apply_async)
+    tasks.sweep_notification_emails()
+    assert sorted(rcpt for mail in smtp_server.messages for rcpt in mail.rcpt_tos) == sorted(u.email for u in users)
