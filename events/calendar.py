@@ -7,8 +7,8 @@ invitation email):
   (events-core raises it whenever the time, place, title or status of a published event changes),
   so a calendar client that already holds the event updates that entry instead of adding another;
 - ``DTSTART``/``DTEND`` carry ``TZID`` of the event's own zone, defined by a ``VTIMEZONE`` generated
-  from the system's zoneinfo for the years around the event (an event in UTC is written in UTC, with
-  no VTIMEZONE);
+  from the system's zoneinfo for the years around the event (an event in UTC, or in a zone that is
+  UTC all year such as Africa/Dakar, is written in UTC with no VTIMEZONE: the same instants);
 - ``ORGANIZER`` is the Hub's sending address with the organizer's name as ``CN``: the organizer's own
   address would be published to anyone who downloads a public event, and replies from calendar
   clients belong to the Hub, where the RSVP is recorded;

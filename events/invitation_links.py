@@ -1,13 +1,15 @@
 """Signed links in invitation emails: answer (RSVP) or stop the emails, without logging in.
 
-A token is the invitation's id *and* the invited address, signed with Django's ``signing`` under a
-salt naming its purpose. So a forged or altered token is refused; a token made for one invitation
-never answers another (the id is inside it); a token stops working for an address that is no longer
-the invitation's (the address is inside it and compared); and a token made for one purpose (or
-anything else the site signs) is no token for another. Tokens do not expire: the email's link works
-until the event is over, which the pages check.
+A token is the invitation's id and a digest of the invited address (the address itself stays out
+of URLs and logs), signed with Django's ``signing`` under a salt naming its purpose. So a forged
+or altered token is refused; a token made for one invitation never answers another (the id is
+inside it); a token stops working for an address that is no longer the invitation's (the digest
+is compared); and a token made for one purpose (or anything else the site signs) is no token for
+another. Tokens do not expire: the email's link works until the event is over, which the pages
+check.
 """
 
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -29,7 +31,14 @@ class LinkPurpose(StrEnum):
 @dataclass(frozen=True)
 class InvitationToken:
     invitation_id: int
-    email: str
+    email_digest: str
+
+    def is_for(self, email: str) -> bool:
+        return self.email_digest == email_digest(email)
+
+
+def email_digest(email: str) -> str:
+    return hashlib.sha256(email.lower().encode()).hexdigest()[:24]
 
 
 def _signer(purpose: LinkPurpose) -> signing.Signer:
@@ -37,7 +46,7 @@ def _signer(purpose: LinkPurpose) -> signing.Signer:
 
 
 def invitation_token(invitation: Invitation, purpose: LinkPurpose) -> str:
-    return _signer(purpose).sign_object({"i": invitation.pk, "e": invitation.email}, compress=True)
+    return _signer(purpose).sign_object({"i": invitation.pk, "e": email_digest(invitation.email)})
 
 
 def invitation_token_read(token: str, purpose: LinkPurpose) -> InvitationToken | None:
@@ -48,10 +57,10 @@ def invitation_token_read(token: str, purpose: LinkPurpose) -> InvitationToken |
         return None
     if not isinstance(value, dict):
         return None
-    invitation_id, email = value.get("i"), value.get("e")
-    if not isinstance(invitation_id, int) or not isinstance(email, str):
+    invitation_id, digest = value.get("i"), value.get("e")
+    if not isinstance(invitation_id, int) or not isinstance(digest, str):
         return None
-    return InvitationToken(invitation_id=invitation_id, email=email)
+    return InvitationToken(invitation_id=invitation_id, email_digest=digest)
 
 
 def invitation_rsvp_url(invitation: Invitation) -> str:

@@ -49,7 +49,7 @@ def invitation_by_token(token: str, purpose: LinkPurpose) -> Invitation | None:
     if read is None:
         return None
     invitation = Invitation.objects.select_related("event__organizer", "user").filter(pk=read.invitation_id).first()
-    if invitation is None or invitation.email != read.email:
+    if invitation is None or not read.is_for(invitation.email):
         return None
     return invitation
 

@@ -48,7 +48,7 @@ class InvitationsOutcome:
 
 
 def _event_for_update(event_id: int) -> Event:
-    event = Event.objects.select_for_update().select_related("organizer").filter(pk=event_id).first()
+    event = Event.objects.select_for_update(of=("self",)).select_related("organizer").filter(pk=event_id).first()
     if event is None:
         raise not_found()
     return event
@@ -149,7 +149,12 @@ def _invitation_for_update(invitation_id: int, email: str) -> Invitation:
     event_id = Invitation.objects.filter(pk=invitation_id).values_list("event_id", flat=True).first()
     if event_id is not None:
         Event.objects.select_for_update().filter(pk=event_id).first()
-    invitation = Invitation.objects.select_for_update().select_related("event", "user").filter(pk=invitation_id).first()
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("event", "user")
+        .filter(pk=invitation_id)
+        .first()
+    )
     if invitation is None or invitation.email != email:
         raise HubError(ErrorCode.NOT_FOUND, _("This invitation link is not valid."))
     return invitation
