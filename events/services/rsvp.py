@@ -69,27 +69,33 @@ def rsvp_respond(*, event_id: int, user: User, response: str, waitlist: bool = F
         waitlist_release_expired(event, now)
         rsvp = Rsvp.objects.filter(event=event, user=user).first()
         entry = WaitlistEntry.objects.filter(event=event, user=user).first()
+        outcome: RsvpOutcome | None
         if response == RsvpResponse.YES:
             outcome = _answer_yes(event, user, rsvp, entry, waitlist=waitlist, now=now)
         else:
             outcome = _answer_not_yes(event, user, rsvp, entry, response, now=now)
-        if not outcome.waitlisted:
+        if outcome is not None and not outcome.waitlisted:
             Invitation.objects.filter(event=event, user=user).exclude(response=response).update(
                 response=response, responded_at=now
             )
+    if outcome is None:
+        # Refused after the commit, not inside it: offers that ran out have been passed on meanwhile
+        # (the answer itself changed nothing).
+        raise HubError(ErrorCode.EVENT_FULL, _("This event is full."))
     return outcome
 
 
 def _answer_yes(
     event: Event, user: User, rsvp: Rsvp | None, entry: WaitlistEntry | None, *, waitlist: bool, now: datetime
-) -> RsvpOutcome:
+) -> RsvpOutcome | None:
+    """The outcome of a yes; None when the event is full and the user did not ask to wait."""
     if rsvp is not None and rsvp.response == RsvpResponse.YES:
         return RsvpOutcome(event, rsvp, entry, waitlisted=False)
     holds_offer = entry is not None and entry.state == WaitlistEntry.State.OFFERED
     # An open offer's seat is already counted as taken: accepting it moves that seat to the answer.
     if not holds_offer and event.capacity is not None and seats_taken(event, now) >= event.capacity:
         if not waitlist:
-            raise HubError(ErrorCode.EVENT_FULL, _("This event is full."))
+            return None
         return RsvpOutcome(event, rsvp, waitlist_join(event, user.pk, now), waitlisted=True)
     if entry is not None and entry.state in (WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED):
         entry.state = WaitlistEntry.State.ACCEPTED
