@@ -2,12 +2,14 @@
 
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from discussions.models import Membership, Message
+from discussions.models import Membership, Message, Space
+from gcm.selectors import objectives_in_order, regions_by_name
 from notifications.models import Notification, NotificationPreference, Subscription
 from notifications.payloads import UnreadCounts
 from notifications.unsubscribe import unsubscribe_token_user_id
@@ -93,3 +95,28 @@ def unread_counts(user_id: int) -> UnreadCounts:
 def active_user_ids(user_ids: Collection[int]) -> set[int]:
     """Of these users, those who still exist and may log in."""
     return set(User.objects.filter(pk__in=list(user_ids), is_active=True).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class SettingsChoices:
+    """What the settings page offers, labelled in the request's language."""
+
+    objectives: list[tuple[str, str]]
+    regions: list[tuple[str, str]]
+    spaces: list[tuple[str, str]]  # (slug, name): the user's spaces, and any they muted before
+
+
+def settings_choices(user: User) -> SettingsChoices:
+    """Three queries: objectives, regions, and the spaces the user may mute."""
+    muted = NotificationPreference.objects.filter(user=user).values_list("muted_spaces", flat=True).first() or []
+    spaces = (
+        Space.objects.filter(Q(memberships__user=user) | Q(slug__in=muted))
+        .distinct()
+        .order_by("name", "slug")
+        .values_list("slug", "name")
+    )
+    return SettingsChoices(
+        objectives=[(objective.key, str(objective)) for objective in objectives_in_order()],
+        regions=list(regions_by_name().values_list("slug", "name")),
+        spaces=list(spaces),
+    )
