@@ -59,6 +59,7 @@ def test_demo_events_are_organized_by_organizers_in_real_zones_at_working_hours(
     organizers = set(OrganizerGrant.objects.values_list("user_id", flat=True))
     assert len(organizers) == demo.ORGANIZERS
     for event in Event.objects.select_related("organizer"):
+        assert event.organizer is not None
         assert event.organizer.is_staff or event.organizer_id in organizers
         assert timezone_known(event.timezone)
         local = event.starts_at.astimezone(ZoneInfo(event.timezone))

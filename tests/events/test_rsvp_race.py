@@ -15,6 +15,7 @@ from django.db import connection
 
 from events.models import Rsvp, WaitlistEntry
 from events.services import rsvp as rsvp_service
+from events.services import waitlist as waitlist_service
 from tests.events.conftest import client_of
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
@@ -26,7 +27,7 @@ PAUSE = 0.3
 
 @pytest.fixture
 def slow_seat_count(monkeypatch):
-    count = rsvp_service.seats_taken
+    count = waitlist_service.seats_taken
 
     def counted_slowly(event, now):
         taken = count(event, now)
