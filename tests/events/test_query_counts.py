@@ -52,3 +52,17 @@ def test_an_event_is_read_in_one_query(api_client, django_assert_max_num_queries
     with django_assert_max_num_queries(1):
         response = api_client.get(f"/api/v1/events/{event.pk}/")
     assert response.json()["attendee_count"] == 1
+
+
+def test_the_organizer_grants_list_is_constant_in_queries():
+    from events.models import OrganizerGrant
+
+    staff = UserFactory.create(is_staff=True)
+    for _index in range(30):
+        OrganizerGrant.objects.create(user=UserFactory.create(), granted_by=UserFactory.create(is_staff=True))
+    client = client_of(staff)
+
+    one = queries_for(client, "/api/v1/event-organizers/?page_size=1", 1)
+    thirty = queries_for(client, "/api/v1/event-organizers/?page_size=30", 30)
+
+    assert one == thirty <= 3  # authentication, the page, the count
