@@ -7,7 +7,7 @@ import calendar as month_calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import QuerySet
@@ -33,7 +33,7 @@ MONTH_EVENTS_MAX = 500
 
 def viewer_zone(request: HttpRequest) -> str:
     """The zone to show times in: the browser's (cookie, set by a small script), else UTC."""
-    name = request.COOKIES.get(VIEWER_ZONE_COOKIE, "")
+    name = unquote(request.COOKIES.get(VIEWER_ZONE_COOKIE, ""))
     return name if name and timezone_known(name) else "UTC"
 
 

@@ -11,8 +11,10 @@
   }
   if (!zone) return;
   const current = document.cookie.split("; ").find((item) => item.startsWith("hub_tz="));
-  if (current && decodeURIComponent(current.slice("hub_tz=".length)) === zone) return;
-  document.cookie = "hub_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+  if (current && current.slice("hub_tz=".length) === zone) return;
+  // IANA names (letters, digits, "/", "_", "+", "-") need no escaping in a cookie.
+  if (!/^[A-Za-z0-9/_+-]+$/.test(zone)) return;
+  document.cookie = "hub_tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
   const shown = document.querySelector("[data-viewer-zone]");
   if (shown && shown.dataset.viewerZone !== zone && navigator.cookieEnabled) {
     window.location.reload();
