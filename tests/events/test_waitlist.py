@@ -264,3 +264,12 @@ def test_the_waitlist_flag_on_an_event_with_free_seats_is_just_a_yes(frozen):
     assert response.status_code == 200
     assert response.json()["response"] == "yes"
     assert not WaitlistEntry.objects.exists()
+
+
+def test_beat_runs_the_expiry_every_minute_and_workers_know_the_task(settings):
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["expire-event-seat-offers"]
+    assert entry["schedule"] <= 60
+    assert entry["task"] == expire_seat_offers.name
+    assert entry["task"] in app.tasks
