@@ -69,7 +69,7 @@ def waitlist_join(event: Event, user_id: int, now: datetime) -> WaitlistEntry:
     """
     entry = WaitlistEntry.objects.filter(event=event, user_id=user_id).first()
     if entry is None:
-        return WaitlistEntry.objects.create(event=event, user_id=user_id, created_at=now)
+        return WaitlistEntry.objects.create(event=event, user_id=user_id)
     if entry.state in (WaitlistEntry.State.WAITING, WaitlistEntry.State.OFFERED):
         return entry
     # ``created_at`` orders the list: a new place at the end.
