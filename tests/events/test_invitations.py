@@ -512,3 +512,17 @@ def test_an_invitation_not_yet_sent_when_the_event_is_cancelled_is_withdrawn(
     invitation = Invitation.objects.get()
     assert (invitation.email_state, invitation.cancel_email_state) == (State.SKIPPED, State.SKIPPED)
     assert invitation_emails_sweep().invitation_chunks == []
+
+
+def test_no_cancellation_goes_to_an_invitee_whose_invitation_was_refused(
+    event, mailbox, django_capture_on_commit_callbacks
+):
+    [invitation_id] = pending_invitations(event, "gone@example.org")
+    mailbox.refuse_recipients_with = "550 No such user here"
+    invitation_emails_send(invitation_ids=[invitation_id])
+    mailbox.refuse_recipients_with = None
+    with django_capture_on_commit_callbacks(execute=True):
+        event_cancel(event.pk, by=event.organizer)
+    assert mailbox.messages == []
+    invitation = Invitation.objects.get()
+    assert (invitation.email_state, invitation.cancel_email_state) == (State.FAILED, State.SKIPPED)
