@@ -23,7 +23,7 @@ class EventInvitationsView(APIView):
 
     @extend_schema(
         operation_id="event_invitations_list",
-        responses={200: o.InvitationListOut},
+        responses={200: o.EventInvitationListOut},
         description="The event's invitations, oldest first, with each invitee's answer (its organizer and staff).",
     )
     @api_errors(403)
@@ -39,7 +39,7 @@ class EventInvitationsView(APIView):
     @extend_schema(
         operation_id="event_invite",
         request=InvitationsCreateSerializer,
-        responses={201: o.InvitationsCreatedOut, 200: o.InvitationsCreatedOut},
+        responses={201: o.EventInvitationsCreatedOut, 200: o.EventInvitationsCreatedOut},
         description="Invite users (by username) and addresses (an address with an account invites that "
         "account) to a published event: each new invitee gets one email with an answer link and the event "
         "as iCalendar (METHOD:REQUEST), users also a notification. An address invited before gets nothing "

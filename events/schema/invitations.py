@@ -8,7 +8,7 @@ from events.models import RsvpResponse
 RESPONSES = [("", "Not answered"), *RsvpResponse.choices]
 
 
-class InvitationOut(serializers.Serializer[None]):
+class EventInvitationOut(serializers.Serializer[None]):
     id = serializers.IntegerField()
     email = serializers.EmailField(help_text="The invited address (lower case): the account's own for a user.")
     username = serializers.CharField(allow_null=True, help_text="The invited account; null for a bare address.")
@@ -17,20 +17,20 @@ class InvitationOut(serializers.Serializer[None]):
     created_at = serializers.DateTimeField()
 
 
-class InvitedOut(InvitationOut):
+class EventInvitedOut(EventInvitationOut):
     new = serializers.BooleanField(help_text="Invited by this request (false: the address was invited before).")
 
 
-class InvitationsCreatedOut(serializers.Serializer[None]):
-    invitations = InvitedOut(many=True, help_text="Every invitee the request named, each address once, in order.")
+class EventInvitationsCreatedOut(serializers.Serializer[None]):
+    invitations = EventInvitedOut(many=True, help_text="Every invitee the request named, each address once, in order.")
     created = serializers.IntegerField(help_text="How many of them are new.")
 
 
-class InvitationListOut(serializers.Serializer[None]):
+class EventInvitationListOut(serializers.Serializer[None]):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
-    results = InvitationOut(many=True)
+    results = EventInvitationOut(many=True)
 
 
 class CalendarFeedOut(serializers.Serializer[None]):

@@ -526,3 +526,19 @@ def test_no_cancellation_goes_to_an_invitee_whose_invitation_was_refused(
     assert mailbox.messages == []
     invitation = Invitation.objects.get()
     assert (invitation.email_state, invitation.cancel_email_state) == (State.FAILED, State.SKIPPED)
+
+
+def test_the_invitations_list_is_constant_in_queries(event, as_user, django_assert_num_queries):
+    client = as_user(event.organizer)
+    path = f"/api/v1/events/{event.pk}/invitations/"
+    Invitation.objects.create(event=event, email="a@example.org", user=UserFactory.create())
+    client.get(path)
+    # The token, the event with its counts, the organizer grant, the count, the page.
+    with django_assert_num_queries(5) as one:
+        assert client.get(path).json()["count"] == 1
+    for n in range(12):
+        Invitation.objects.create(
+            event=event, email=f"guest{n}@example.org", user=UserFactory.create() if n % 2 else None
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(path).json()["count"] == 13
