@@ -1,19 +1,20 @@
-"""Expert and resource search: full text, faceted filters and disjunctive facet counts, in two queries.
+"""Expert and resource search: full text, faceted filters and disjunctive facet counts.
 
-Every search answers with two SQL statements whatever the page size or the number of facet values:
+Each facet's counts ignore that facet's own filter ("disjunctive", as faceted engines count:
+ticking a second region keeps the third's count). Two ways to answer, each a small constant
+number of SQL statements whatever the page size or the number of facet values:
 
-1. the page: the matching rows (text match and every filter) in order, with what their payload
-   needs joined (an expert's user, a resource's submitter);
-2. the count and every facet count at once: the rows that fail at most one active filter, read
-   once, and per facet a grouped count over them that ignores that facet's own filter
-   ("disjunctive", as faceted engines count: ticking a second region keeps the third's count).
-
-The text match and the rank are each engine's SQL (``postgres`` over stored ``tsvector`` columns,
-``sqlite`` over FTS5); filters and facets are the ORM's, the same on both.
+- the expert directory on PostgreSQL (``directory``): ids and every count from each process's
+  in-memory index of the directory (``resident``), then the page's rows;
+- resources, and everything on SQLite (``_search`` here): the page (the matching rows in order,
+  with what their payload needs joined), then the count and every facet count in one statement
+  (the rows that fail at most one active filter, counted per facet). The text match and the rank
+  are each engine's SQL (``postgres`` over stored ``tsvector`` columns, ``sqlite`` over FTS5);
+  filters and facets are the ORM's, the same on both.
 """
 
+import logging
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 from django.db import connection
@@ -29,36 +30,23 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.expressions import RawSQL
 
 from experts.models import Expert, Resource
 from experts.search import postgres, sqlite
 from experts.search.counting import CountingStatement
-from experts.search.counts_cache import cached_counts, counts_key, store_counts, valid_counts
+from experts.search.directory import search_directory
 from experts.search.facets import EXPERT_FACETS, RESOURCE_FACETS, Facet, all_of
 from experts.search.queries import ExpertQuery, ResourceQuery, SearchPage
 from experts.search.tables import EXPERT_TABLE, RESOURCE_TABLE, SearchTable, TableSQL
+from experts.search.tsquery import UnsupportedQuery
+from experts.search.windows import NAMES_WINDOW, RANK_WINDOW
 from experts.search.words import query_words
 
 __all__ = ["search_experts", "search_resources"]
 
+logger = logging.getLogger(__name__)
+
 M = TypeVar("M", bound=Model)
-
-
-# Rows ranked by relevance: the first RANK_WINDOW rows whose document matches and the first
-# NAMES_WINDOW whose names match, in id order (see _ranked_page). Each window is one LIMIT the
-# planner answers either by reading rows in id order until it is full (a common word) or from
-# the GIN index and a sort (a rare one). Measured on 100,000 seeded experts: a names window
-# much smaller than the names hits of a rare name tips the planner into reading thousands of
-# rows in id order, so it stays large; the document window costs about a row read per place
-# divided by the word's frequency.
-RANK_WINDOW = 100
-NAMES_WINDOW = 200
-# Reading a window in id order costs RANK_WINDOW / matches of the table's rows; taking the
-# matches from the GIN index costs every match: below this many matches the index is cheaper
-# (measured at 100,000 experts: ~3,500; the planner, pricing a page read from the index at four
-# times a page read in order, switches near 800 and then reads 17,000 rows for 100 matches).
-DENSE_MATCHES = 2_000
 
 
 class Engine(Protocol):
@@ -68,10 +56,8 @@ class Engine(Protocol):
 
     def text_rank(self, table: SearchTable, words: list[str]) -> TableSQL: ...
 
-    def change_state(self, table: SearchTable) -> RawSQL | None: ...
-
     def counting_statement(
-        self, rows: QuerySet[Any], facets: Sequence[Facet], active: dict[str, Q], *, with_state: bool
+        self, rows: QuerySet[Any], facets: Sequence[Facet], active: dict[str, Q]
     ) -> CountingStatement: ...
 
 
@@ -81,7 +67,17 @@ def _engine() -> Engine:
 
 
 def search_experts(query: ExpertQuery, *, offset: int, limit: int) -> SearchPage[Expert]:
-    """A page of the directory: by relevance then id when ``q`` is given, else by name then id."""
+    """A page of the directory: by relevance then id when ``q`` is given, else by name then id.
+
+    On PostgreSQL the ids and counts come from each process's in-memory index
+    (``experts.search.directory``); on SQLite from FTS5 and grouped counts, as resources do."""
+    if connection.vendor == "postgresql":
+        try:
+            return search_directory(query, offset=offset, limit=limit)
+        except UnsupportedQuery:
+            # The database's query function wrote what the index cannot evaluate (it was changed
+            # without experts.search.tsquery): still right, only slower, in SQL.
+            logger.exception("expert search falls back to SQL")
     experts = Expert.objects.select_related("user")
     if query.verified is not None:
         experts = experts.filter(verified=query.verified)
@@ -144,39 +140,19 @@ def _search(
     engine = _engine()
     words = query_words(query.q)
     active = {facet.name: facet.condition(values) for facet in facets if (values := getattr(query, facet.attribute))}
-    state = engine.change_state(table)
-    # The counts depend on the words and filters only (the visibility of a table whose writes are
-    # logged is everything): the query without its text, and the words as the engines read them.
-    key = counts_key(table.fts_table, words, replace(query, q=""))
-    cached = cached_counts(key) if state is not None else None
-    # What a page's rows carry (still the model's instances).
-    listed: QuerySet[M] = rows if state is None else rows.annotate(search_state=state)  # type: ignore[assignment]
-    filtered = listed.filter(all_of(list(active.values())))
+    filtered = rows.filter(all_of(list(active.values())))
     if words:
-        rows = rows.filter(engine.text_match(table, words))
         matching = filtered.filter(engine.text_match(table, words))
         results = _ranked_page(
-            engine,
-            listed,
-            filtered,
-            matching,
-            words,
-            table=table,
-            order=ranked_order,
-            offset=offset,
-            limit=limit,
-            matches_hint=None if cached is None else cached.count,
+            engine, rows, filtered, matching, words, table=table, order=ranked_order, offset=offset, limit=limit
         )
+        rows = rows.filter(engine.text_match(table, words))
     else:
         results = list(filtered.order_by(*order)[offset : offset + limit])
-    counts = valid_counts(cached, results[0].search_state) if cached is not None and results else None  # type: ignore[attr-defined]
-    if counts is None:
-        counting = engine.counting_statement(rows, facets, active, with_state=state is not None)
-        with connection.cursor() as cursor:
-            cursor.execute(counting.sql, counting.params)
-            counts = counting.parse(cursor.fetchall())
-        if state is not None:
-            store_counts(key, counts)
+    counting = engine.counting_statement(rows, facets, active)
+    with connection.cursor() as cursor:
+        cursor.execute(counting.sql, counting.params)
+        counts = counting.parse(cursor.fetchall())
     return SearchPage(results=results, count=counts.count, facets=counts.facets)
 
 
@@ -191,7 +167,6 @@ def _ranked_page(
     order: Sequence[Any],
     offset: int,
     limit: int,
-    matches_hint: int | None,
 ) -> list[M]:
     """Rows matching the words and every filter (``matching``), by relevance, then ``order``.
 
@@ -203,17 +178,9 @@ def _ranked_page(
     page is read from the candidates' ids alone, the words and filters not tested again. Past
     the candidates (pages beyond a few hundred results of a common word) come the other matches
     in id order, at the cost of one or two more statements (only for such pages).
-
-    ``matches_hint`` is how many rows matched when the search was last counted, if it was: the
-    document window is then read the way that suits it (see ``DENSE_MATCHES``), instead of the
-    way the planner guesses.
     """
-    # "id + 0" has no index: the planner must take the matches from the GIN index and sort them.
-    # The names' hits are some of the matches: with few matches, few too.
-    sparse = matches_hint is not None and matches_hint < DENSE_MATCHES
-    by_id = F("id") + 0 if sparse else F("id")
-    by_names = filtered.filter(engine.names_match(table, words)).order_by(by_id).values("id")[:NAMES_WINDOW]
-    by_document = matching.order_by(by_id).values("id")[:RANK_WINDOW]
+    by_names = filtered.filter(engine.names_match(table, words)).order_by("id").values("id")[:NAMES_WINDOW]
+    by_document = matching.order_by("id").values("id")[:RANK_WINDOW]
     if connection.features.supports_slicing_ordering_in_compound:
         # One subquery (a union): PostgreSQL then joins the candidates' ids to their rows instead
         # of testing each row of the table against two lists.

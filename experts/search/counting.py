@@ -18,17 +18,14 @@ from experts.search.tables import CountedColumn
 
 M = TypeVar("M", bound=Model)
 
-# The facet name of the total count's row, and of the change fingerprint's row.
+# The facet name of the total count's row.
 TOTAL = ""
-STATE = "#"
 
 
 @dataclass(frozen=True)
 class Counts:
-    """How many rows match, each facet's counts, and the fingerprint of the writes they saw
-    (empty where writes are not logged)."""
+    """How many rows match, and each facet's counts."""
 
-    state: str
     count: int
     facets: Facets
 
@@ -43,17 +40,15 @@ class CountingStatement:
 
 
 def counts_from_rows(facets: Sequence[Facet], rows: list[tuple[str, Any, int]]) -> Counts:
-    """``(facet name, value, count)`` rows, ``(TOTAL, _, count)`` and ``(STATE, fingerprint, _)`` among them."""
-    count, state = 0, ""
+    """``(facet name, value, count)`` rows, ``(TOTAL, _, count)`` among them."""
+    count = 0
     counts: dict[str, dict[str, int]] = {facet.name: {} for facet in facets}
     for name, value, n in sorted(rows, key=lambda row: (-row[2], str(row[1]))):
         if name == TOTAL:
             count = n
-        elif name == STATE:
-            state = value
         elif name in counts and n > 0:
             counts[name][str(value)] = n
-    return Counts(state=state, count=count, facets=counts)
+    return Counts(count=count, facets=counts)
 
 
 def disjunctive_sets(rows: QuerySet[M], active: dict[str, Q]) -> list[tuple[str, QuerySet[M]]]:

@@ -12,19 +12,12 @@ from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Model, Q, QuerySet, TextField
-from django.db.models.expressions import RawSQL
 
-from experts.search.counting import STATE, TOTAL, CountingStatement, Counts, counts_from_rows, disjunctive_sets
+from experts.search.counting import TOTAL, CountingStatement, Counts, counts_from_rows, disjunctive_sets
 from experts.search.facets import Facet
 from experts.search.tables import SearchTable, TableSQL
 
 M = TypeVar("M", bound=Model)
-
-# What the snapshot sees of the change log (experts.search.counts_cache).
-CHANGES_FINGERPRINT = (
-    "(SELECT md5(coalesce(string_agg(change.id::text, ',' ORDER BY change.id), '')) "
-    "FROM experts_search_change AS change)"
-)
 
 
 def text_match(table: SearchTable, words: list[str]) -> TableSQL:
@@ -48,25 +41,12 @@ def text_rank(table: SearchTable, words: list[str]) -> TableSQL:
     )
 
 
-def change_state(table: SearchTable) -> RawSQL | None:
-    """The fingerprint of the writes this snapshot sees, for a table whose writes are logged."""
-    if not table.changes_logged:
-        return None
-    return RawSQL(CHANGES_FINGERPRINT, (), output_field=TextField())
-
-
-def counting_statement(
-    rows: QuerySet[M], facets: Sequence[Facet], active: dict[str, Q], *, with_state: bool
-) -> CountingStatement:
+def counting_statement(rows: QuerySet[M], facets: Sequence[Facet], active: dict[str, Q]) -> CountingStatement:
     """``ts_stat`` over the facet vectors (``"region:africa"``, ``"*"`` in every row) of each
     disjunctive set: it counts in C every value of every row, several times faster than grouping
     the values of the JSON lists, and sees each value once per row. Its argument is a query text:
     the set's ORM query with its parameters bound by psycopg (``compose_sql``), passed as a
-    parameter. With ``with_state``, also the fingerprint of the change log.
-
-    ``ts_stat`` runs its query in a snapshot of its own, which may see a write committed after
-    this statement's fingerprint was read: counts cached under that fingerprint may then already
-    include the write (never miss one), and only readers older than the write see them.
+    parameter. (The expert directory counts in memory instead: ``experts.search.directory``.)
     """
     sets = disjunctive_sets(rows, active)
     parts: list[str] = []
@@ -80,15 +60,10 @@ def counting_statement(
         sql, inner_params = vectors.query.sql_with_params()
         parts.append(f"SELECT {index}, word, ndoc FROM ts_stat(%s)")
         params.append(connection.ops.compose_sql(sql, inner_params))  # type: ignore[attr-defined]  # PostgreSQL's
-    if with_state:
-        parts.append(f"SELECT -1, {CHANGES_FINGERPRINT}, 0")
 
     def parse(found: list[tuple[Any, ...]]) -> Counts:
         rows_found: list[tuple[str, Any, int]] = []
         for index, word, n in found:
-            if index < 0:
-                rows_found.append((STATE, word, 0))
-                continue
             counted = sets[index][0]  # TOTAL: every filter applied; else the facet whose own is not
             if word == "*":
                 if counted == TOTAL:

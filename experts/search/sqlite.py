@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db.models import BooleanField, FloatField, Model, Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from experts.search.counting import TOTAL, CountingStatement, Counts, counts_from_rows, flagged_rows
 from experts.search.facets import Facet
@@ -56,14 +55,7 @@ def text_rank(table: SearchTable, words: list[str]) -> TableSQL:
     )
 
 
-def change_state(table: SearchTable) -> RawSQL | None:
-    """Writes are not logged on SQLite: its facet counts are never cached."""
-    return None
-
-
-def counting_statement(
-    rows: QuerySet[M], facets: Sequence[Facet], active: dict[str, Q], *, with_state: bool
-) -> CountingStatement:
+def counting_statement(rows: QuerySet[M], facets: Sequence[Facet], active: dict[str, Q]) -> CountingStatement:
     """One pass over the rows failing at most one active filter (``flagged_rows``): per facet, a
     grouped count of its values over the rows whose flags pass but its own."""
     matched, columns, flags = flagged_rows(rows, facets, active)

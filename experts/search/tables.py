@@ -12,13 +12,11 @@ from django.db.models import Expression, Field
 class SearchTable:
     """On SQLite, ``fts_table`` is the model's FTS5 table (rowid = the row's id), ``fts_weights``
     the bm25 weight of each FTS5 column in order, and ``name_columns``
-    the FTS5 columns whose hits rank first (a name or an organization, a resource's title).
-    ``changes_logged``: its writes are logged for ``counts_cache`` (PostgreSQL)."""
+    the FTS5 columns whose hits rank first (a name or an organization, a resource's title)."""
 
     fts_table: str
     fts_weights: tuple[float, ...]
     name_columns: tuple[str, ...]
-    changes_logged: bool = False
 
 
 EXPERT_TABLE = SearchTable(
@@ -26,7 +24,6 @@ EXPERT_TABLE = SearchTable(
     # name, organization, title, keywords, bio, compact (the name without separators)
     fts_weights=(10.0, 4.0, 4.0, 4.0, 1.0, 10.0),
     name_columns=("name", "organization", "compact"),
-    changes_logged=True,
 )
 
 RESOURCE_TABLE = SearchTable(

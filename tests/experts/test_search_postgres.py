@@ -1,6 +1,6 @@
 """What only the PostgreSQL engine of ``experts.search`` does: stemming each profile in its own
-language, leaving out stop words, the stored vectors kept by the trigger, and facet counts kept
-in the cache while the change log says nothing changed."""
+language, leaving out stop words, the stored vectors kept by the trigger, and each process's
+in-memory index of the directory kept current from the change log (``experts.search.resident``)."""
 
 import itertools
 
@@ -104,40 +104,77 @@ def test_the_facet_vector_holds_every_facet_value_and_the_total_marker():
     )
 
 
-# --- The facet counts cache ------------------------------------------------------------------
+# --- The resident index: kept current from the change log ------------------------------------
 
 
-def test_the_same_search_again_reads_its_counts_from_the_cache(django_assert_num_queries):
+def test_a_search_over_an_unchanged_directory_reads_the_log_and_the_page_only(django_assert_num_queries):
     expert("Ana", bio="Remittances.", regions=["africa"])
     expert("Ben", bio="Remittances.", regions=["asia"])
     query = ExpertQuery(q="remittances", regions=("africa",))
     first = search_experts(query, offset=0, limit=10)
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         again = search_experts(query, offset=0, limit=10)
 
     assert again == first
     assert again.facets["region"] == {"africa": 1, "asia": 1}
 
 
-def test_any_write_to_experts_makes_the_next_search_count_again(django_assert_num_queries):
+def test_words_new_to_the_process_cost_one_statement_once(django_assert_num_queries):
+    word = f"bond{next(_emails)}x"  # never searched by this process
+    expert("Ana", bio=f"Remittances and diaspora {word}.")
+    search_experts(ExpertQuery(q="remittances"), offset=0, limit=10)
+    words = f"diaspora {word}"
+
+    with django_assert_num_queries(3):
+        search_experts(ExpertQuery(q=words), offset=0, limit=10)
+    with django_assert_num_queries(2):
+        search_experts(ExpertQuery(q=words), offset=0, limit=10)
+
+
+def test_each_write_is_seen_by_the_next_search_at_the_cost_of_two_statements(django_assert_num_queries):
     expert("Ana", bio="Remittances.", regions=["africa"])
     query = ExpertQuery(q="remittances")
     search_experts(query, offset=0, limit=10)
 
     expert("Ben", bio="Remittances.", regions=["asia"])
-    with django_assert_num_queries(2):
+    # The log, its new row, the written expert's lexemes and facets, the page.
+    with django_assert_num_queries(4):
         page = search_experts(query, offset=0, limit=10)
     assert page.count == 2
     assert page.facets["region"] == {"africa": 1, "asia": 1}
 
-    Expert.objects.filter(name="Ben").update(regions=["europe"])
-    assert search_experts(query, offset=0, limit=10).facets["region"] == {"africa": 1, "europe": 1}
+    Expert.objects.filter(name="Ben").update(regions=["europe"], bio="Diaspora bonds.")
+    assert search_experts(query, offset=0, limit=10).count == 1
+    assert search_experts(ExpertQuery(q="diaspora"), offset=0, limit=10).facets["region"] == {"europe": 1}
+    assert search_experts(ExpertQuery(), offset=0, limit=10).facets["region"] == {"africa": 1, "europe": 1}
 
     Expert.objects.filter(name="Ben").delete()
-    again = search_experts(query, offset=0, limit=10)
+    again = search_experts(ExpertQuery(), offset=0, limit=10)
     assert again.count == 1
     assert again.facets["region"] == {"africa": 1}
+    assert search_experts(ExpertQuery(q="diaspora"), offset=0, limit=10).count == 0
+
+
+def test_a_write_that_touches_no_expert_changes_nothing(django_assert_num_queries):
+    expert("Ana", bio="Remittances.")
+    search_experts(ExpertQuery(), offset=0, limit=10)
+
+    Expert.objects.filter(name="Nobody").update(bio="x")
+    with django_assert_num_queries(2):
+        assert search_experts(ExpertQuery(), offset=0, limit=10).count == 1
+
+
+def test_a_verified_mark_is_seen_by_the_next_search():
+    ana = expert("Ana", bio="Remittances.")
+    expert("Ben", bio="Remittances.")
+    assert search_experts(ExpertQuery(verified=True), offset=0, limit=10).count == 0
+
+    Expert.objects.filter(pk=ana.pk).update(verified=True)
+
+    verified = search_experts(ExpertQuery(q="remittances", verified=True), offset=0, limit=10)
+    assert [e.name for e in verified.results] == ["Ana"]
+    assert search_experts(ExpertQuery(verified=False), offset=0, limit=10).count == 1
 
 
 def test_counts_made_inside_a_rolled_back_write_are_never_served_afterwards():
@@ -147,7 +184,7 @@ def test_counts_made_inside_a_rolled_back_write_are_never_served_afterwards():
 
     with transaction.atomic():
         expert("Ben", bio="Remittances.", regions=["asia"])
-        inside = search_experts(query, offset=0, limit=10)  # counted and cached with Ben
+        inside = search_experts(query, offset=0, limit=10)  # the index took Ben in
         assert inside.count == 2
         transaction.set_rollback(True)
 
@@ -158,17 +195,50 @@ def test_counts_made_inside_a_rolled_back_write_are_never_served_afterwards():
     assert search_experts(query, offset=0, limit=10).facets["region"] == {"africa": 1, "europe": 1}
 
 
-def test_a_search_works_when_the_cache_fails(monkeypatch):
-    from django.core.cache import cache
-
-    def broken(*args, **kwargs):
-        raise ConnectionError("cache down")
-
-    monkeypatch.setattr(cache, "get", broken)
-    monkeypatch.setattr(cache, "set", broken)
+@pytest.mark.django_db(transaction=True)
+def test_a_truncated_directory_is_read_again_whole():
     expert("Ana", bio="Remittances.")
+    assert search_experts(ExpertQuery(), offset=0, limit=10).count == 1
 
-    assert found("remittances") == ["Ana"]
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE experts_expert CASCADE")
+
+    assert search_experts(ExpertQuery(), offset=0, limit=10).count == 0
+    expert("Ben", bio="Remittances.")
+    assert found("remittances") == ["Ben"]
+
+
+def test_a_change_to_much_of_the_directory_rebuilds_the_index(monkeypatch, django_assert_num_queries):
+    from experts.search import resident
+
+    monkeypatch.setattr(resident, "REBUILD_MINIMUM", 1)
+    for name in ("Ana", "Ben", "Cy"):
+        expert(name, bio="Remittances.")
+    search_experts(ExpertQuery(), offset=0, limit=10)
+
+    Expert.objects.update(bio="Diaspora.")  # every expert: reading them all again is cheaper
+    # The log, its new row, everything, the page: more than a fifth changed.
+    with django_assert_num_queries(4):
+        assert search_experts(ExpertQuery(q="diaspora"), offset=0, limit=10).count == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_index_not_looked_at_for_longer_than_the_log_is_sure_to_hold_is_rebuilt(monkeypatch):
+    from datetime import timedelta
+
+    from experts.search import resident
+
+    expert("Ana", bio="Remittances.")
+    search_experts(ExpertQuery(), offset=0, limit=10)
+    # A change the process never saw: its log row already pruned (as a day later).
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE experts_expert DISABLE TRIGGER experts_expert_search_change_update")
+        cursor.execute("UPDATE experts_expert SET bio = 'Diaspora.'")
+        cursor.execute("ALTER TABLE experts_expert ENABLE TRIGGER experts_expert_search_change_update")
+    assert found("diaspora") == []  # the process cannot know
+
+    monkeypatch.setattr(resident, "STALE_AFTER", timedelta(0))
+    assert found("diaspora") == ["Ana"]
 
 
 def test_an_empty_page_still_counts():
@@ -178,3 +248,17 @@ def test_an_empty_page_still_counts():
 
     assert page.results == []
     assert page.count == 1
+
+
+def test_a_query_the_index_cannot_evaluate_is_answered_in_sql(monkeypatch, caplog):
+    from experts.search import directory
+
+    expert("Ana", bio="Remittances.", regions=["africa"])
+    expert("Ben", bio="Diaspora.", regions=["asia"])
+    monkeypatch.setattr(directory, "_tsquery", lambda words: directory.parse_tsquery("'a' <-> 'b'"))
+
+    page = search_experts(ExpertQuery(q="remittances"), offset=0, limit=10)
+
+    assert [e.name for e in page.results] == ["Ana"]
+    assert page.facets["region"] == {"africa": 1}
+    assert "falls back to SQL" in caplog.text
