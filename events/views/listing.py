@@ -1,5 +1,7 @@
 """The events list: filters, the agenda (by day) and the month view, in the viewer's time zone."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -17,15 +19,16 @@ def event_list(request: HttpRequest) -> HttpResponse:
     zone = viewer_zone(request)
     query = event_query(objective=filters.objective, region=filters.region, kind=filters.kind,
                         upcoming=filters.upcoming)  # fmt: skip
-    # The filters as a query string, for links that change only the view, month or page.
-    kept = {name: value for name, value in (("objective", filters.objective), ("region", filters.region),
-                                            ("kind", filters.kind)) if value}  # fmt: skip
-    if not filters.upcoming:
-        kept["upcoming"] = "false"
+    # The filters as query strings, for links that change only the view, the month or the page.
+    chosen = [(name, value) for name, value in (("objective", filters.objective), ("region", filters.region),
+                                                ("kind", filters.kind)) if value]  # fmt: skip
+    agenda_query = urlencode([*chosen, *([("upcoming", "false")] if not filters.upcoming else [])])
+    month_query = urlencode([("view", "month"), *chosen])
     context = {
         "form": form,
         "filters": filters,
-        "kept": kept,
+        "agenda_query": agenda_query,
+        "month_query": month_query,
         "labels": labels,
         "viewer_zone": zone,
         "may_organize": is_organizer(request.user),

@@ -113,8 +113,22 @@ def test_month_view_places_events_on_their_day_in_the_viewers_zone(db):
     )
     # Links to the months around it, filters kept.
     response = Client().get("/events/?view=month&month=2026-12&objective=9")
-    assert 'href="?view=month&amp;month=2026-11&amp;objective=9"' in response.content.decode()
-    assert 'href="?view=month&amp;month=2027-01&amp;objective=9"' in response.content.decode()
+    assert 'href="?view=month&amp;objective=9&amp;month=2026-11"' in response.content.decode()
+    assert 'href="?view=month&amp;objective=9&amp;month=2027-01"' in response.content.decode()
+    assert 'href="/events/?objective=9"' in response.content.decode()  # the agenda, same filter
+
+
+def test_agenda_pages_keep_the_filters(db):
+    for n in range(31):
+        ny_event(title=f"Talk {n}", objectives=["9"], kind=Event.Kind.TALK)
+    first = Client().get("/events/?objective=9&kind=talk&upcoming=false")
+    body = first.content.decode()
+    assert "Page 1 of 2" in text(first)
+    assert 'href="?objective=9&amp;kind=talk&amp;upcoming=false&amp;page=2"' in body
+    assert 'href="/events/?view=month&amp;objective=9&amp;kind=talk"' in body
+    second = Client().get("/events/?objective=9&kind=talk&upcoming=false&page=2")
+    assert "Page 2 of 2" in text(second)
+    assert 'href="?objective=9&amp;kind=talk&amp;upcoming=false&amp;page=1"' in second.content.decode()
 
 
 def test_month_view_without_a_month_shows_the_current_one(db):
