@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -168,6 +169,17 @@ CELERY_BEAT_SCHEDULE = {
     "prune-login-attempts": {"task": "accounts.tasks.prune_login_attempts", "schedule": 3600.0},
     "sweep-expert-contact-relays": {"task": "experts.tasks.expert_contact_relay_sweep", "schedule": 300.0},
     "sweep-notification-emails": {"task": "notifications.tasks.sweep_notification_emails", "schedule": 60.0},
+    "sweep-invitation-emails": {"task": "events.invitation_tasks.sweep_invitation_emails", "schedule": 60.0},
+    # Mention and reply emails whose countdown task was lost (broker down at commit, worker died).
+    "sweep-message-emails": {"task": "notifications.tasks.sweep_message_emails", "schedule": 60.0},
+    # Each hour: the daily digests now due (notifications/digest.py); a missed tick is caught up by the next.
+    "send-daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(minute=0)},
+    # A seat offer nobody accepted in time passes to the next on the waiting list (events/tasks_waitlist.py).
+    "expire-event-seat-offers": {"task": "events.tasks_waitlist.expire_seat_offers", "schedule": 60.0},
+    # Announcements owed (broker down at commit, worker died mid-fan-out): queued again.
+    "sweep-event-announcements": {"task": "events.tasks.sweep_event_announcements", "schedule": 60.0},
+    # Reminders 24 h and 1 h before start, computed from the stored start at each tick (events/reminders.py).
+    "send-event-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 60.0},
 }
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -194,6 +206,15 @@ LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=30 * 60)
 # At most EXPERT_CONTACT_RATE contacts per sender in any EXPERT_CONTACT_WINDOW seconds (429 beyond).
 EXPERT_CONTACT_RATE = env.int("EXPERT_CONTACT_RATE", default=5)
 EXPERT_CONTACT_WINDOW = env.int("EXPERT_CONTACT_WINDOW", default=3600)
+
+# --- Events: the waiting list -----------------------------------------------------------------
+# How long a seat freed for the first on the waiting list is held for them (it counts as taken).
+EVENT_SEAT_OFFER_HOURS = env.int("EVENT_SEAT_OFFER_HOURS", default=48)
+# Announcements (events/services/announcements.py): subscribers written per transaction (their
+# emails start while the next batch is written), and how old an owed announcement must be before
+# the beat sweep queues it again.
+EVENT_ANNOUNCE_BATCH = env.int("EVENT_ANNOUNCE_BATCH", default=2000)
+EVENT_ANNOUNCE_SWEEP_AFTER_SECONDS = env.int("EVENT_ANNOUNCE_SWEEP_AFTER_SECONDS", default=60)
 
 # --- Discussion spaces ------------------------------------------------------------------------
 DISCUSSION_MAX_BODY_CHARS = env.int("DISCUSSION_MAX_BODY_CHARS", default=10_000)
@@ -255,6 +276,10 @@ SPECTACULAR_SETTINGS = {
         "ResourceStatusEnum": "experts.models.Resource.Status",
         "ReviewDecisionEnum": "experts.models.Review.Decision",
         "ReviewerApplicationStatusEnum": "experts.models.ReviewerApplication.Status",
+        "EventKindEnum": "events.models.Event.Kind",
+        "EventStatusEnum": "events.models.Event.Status",
+        "RsvpResponseEnum": "events.models.RsvpResponse",
+        "WaitlistStateEnum": "events.models.WaitlistEntry.State",
     },
     # Operation ids and tags without the version prefix (``spaces_list``, not ``v1_spaces_list``).
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
@@ -311,6 +336,11 @@ NOTIFICATION_EMAIL_CHUNK = env.int("NOTIFICATION_EMAIL_CHUNK", default=100)
 NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = env.int("NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS", default=60)
 NOTIFICATION_EMAIL_SWEEP_MAX = env.int("NOTIFICATION_EMAIL_SWEEP_MAX", default=10_000)
 NOTIFICATION_EMAIL_SEND_TIMEOUT_SECONDS = env.int("NOTIFICATION_EMAIL_SEND_TIMEOUT_SECONDS", default=15 * 60)
+# Mention and reply emails wait this long and are dropped if the message was read meanwhile;
+# those of one space within the wait go out as one email (notifications/message_emails.py).
+NOTIFICATION_MESSAGE_EMAIL_DELAY_SECONDS = env.int("NOTIFICATION_MESSAGE_EMAIL_DELAY_SECONDS", default=120)
+# Daily digests go out at this hour (UTC; per-user time zones: issue 13), at the first tick from then.
+NOTIFICATION_DIGEST_HOUR_UTC = env.int("NOTIFICATION_DIGEST_HOUR_UTC", default=7)
 
 # --- Security ---------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("discussions.urls")),
     path("", include("experts.urls")),
+    path("", include("events.urls")),
     path("", include("notifications.urls")),
 ]
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", include("gcm.page_urls")),
     path("", include("discussions.page_urls")),
     path("", include("experts.page_urls")),
+    path("", include("events.page_urls")),
     path("accounts/", include("accounts.page_urls")),
     path("notifications/", include("notifications.page_urls")),
     path("admin/", admin.site.urls),

@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     THROTTLED = "throttled"  # DRF's code for its throttles; the login lockout answers the same
+    EVENT_FULL = "event_full"  # an RSVP yes to an event whose seats are all taken
 
 
 # The HTTP status of each code, unless a HubError says otherwise.
@@ -47,6 +48,7 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.CONFLICT: 409,
     ErrorCode.THROTTLED: 429,
+    ErrorCode.EVENT_FULL: 409,
 }
 
 

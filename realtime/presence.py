@@ -10,7 +10,8 @@ import logging
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from functools import cache
 
 import redis
 import redis.asyncio as aioredis
@@ -150,6 +151,32 @@ def online_usernames(stream: str) -> set[str]:
     finally:
         client.close()
     return {_member_username(member) for member in members}
+
+
+def streams_online(streams: Collection[str]) -> set[str]:
+    """Of these streams, those someone follows right now (a live presence entry), in one round trip.
+
+    For synchronous publishers about many streams of a kind with presence (a user's notifications),
+    most of which have no socket anywhere: they skip the others instead of sending each an event
+    nobody receives. Raises when Redis cannot be reached.
+    """
+    if not streams:
+        return set()
+    if settings.EMBEDDED:
+        return {stream for stream in streams if _memory_presence._online.get(stream)}
+    asked = list(streams)
+    now = time.time()
+    with _sync_client().pipeline(transaction=False) as pipe:
+        for stream in asked:
+            pipe.zcount(f"{settings.CHANNEL_LAYER_PREFIX}:presence:{stream}", now, "+inf")
+        counts = pipe.execute()
+    return {stream for stream, count in zip(asked, counts, strict=True) if count}
+
+
+@cache
+def _sync_client() -> redis.Redis:
+    # One pool per process (redis-py's pool is thread-safe and starts afresh after a fork).
+    return redis.Redis.from_url(settings.REDIS_URL)
 
 
 PresenceStore = MemoryPresence | RedisPresence

@@ -19,7 +19,7 @@ only=
 case ${1:-} in --only=services | --only=embedded) only=${1#--only=}; shift ;; esac
 PG_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hub}
 REDIS_SERVER_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
-EMBEDDED_SUITES=(tests/accounts tests/gcm tests/hub tests/discussions tests/experts tests/notifications)
+EMBEDDED_SUITES=(tests/accounts tests/gcm tests/hub tests/discussions tests/experts tests/events tests/notifications)
 started=$SECONDS
 summary=()
 failed=0

@@ -95,8 +95,8 @@ def registry(monkeypatch):
 
 def test_apps_register_users_then_discussions():
     parts = [(part.name, part.order) for part in demo.demo_parts()]
-    assert parts == [("users", 10), ("experts", 20), ("discussions", 50)]
-    assert [count.name for count in demo.demo_counts()] == ["users", "experts", "resources"]
+    assert parts == [("users", 10), ("experts", 20), ("events", 30), ("discussions", 50)]
+    assert [count.name for count in demo.demo_counts()] == ["users", "experts", "resources", "events"]
 
 
 def test_parts_run_in_order_with_their_counts_from_the_command_line(registry, capsys):
@@ -149,4 +149,5 @@ def test_progress_adds_up_to_the_steps_each_part_announced(taxonomy):
     done: list[int] = []
     demo.seed_demo(options, progress=done.append)
     experts = 1 + options.count("experts") + options.count("resources")  # the roster, then one per row
-    assert sum(done) == demo.demo_steps(options) == 1 + 1200 + experts + len(SPACES_WITH_CONVERSATIONS)
+    events = 1 + options.count("events")  # the organizers, then one per event
+    assert sum(done) == demo.demo_steps(options) == 1 + 1200 + experts + events + len(SPACES_WITH_CONVERSATIONS)
