@@ -398,7 +398,7 @@ def main() -> None:
     baseline_sizes = {int(size) for size in args.baseline_sizes.split(",") if size}
     started = time.monotonic()
     ensure_migrated()
-    workdir = RESULTS / "announce-logs"
+    workdir = ROOT / "var" / "bench-announce"  # the worker logs of the last run
     workdir.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
     raw: list[dict[str, Any]] = []
