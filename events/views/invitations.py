@@ -20,7 +20,7 @@ from events.models import Invitation, RsvpResponse
 from events.pages import viewer_zone
 from events.services.invitations import invitation_respond, invitation_stop_emails
 from events.services.waitlist import event_open_for_answers
-from hub.errors import HubError
+from hub.errors import ErrorCode, HubError
 from notifications.services import language_of
 
 
@@ -39,7 +39,7 @@ def invitation_rsvp(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token, LinkPurpose.RSVP)
     if invitation is None or invitation.event.published_at is None:
         return _invalid(request)
-    status, error = 200, ""
+    status, error, notice, offer_waitlist = 200, "", "", False
     if request.method == "POST":
         form = RsvpForm(request.POST)
         if form.is_valid():
@@ -50,10 +50,12 @@ def invitation_rsvp(request: HttpRequest, token: str) -> HttpResponse:
                 )  # fmt: skip
             except HubError as refusal:
                 status, error = refusal.status, refusal.detail
+                # An account may wait for a seat (an address without one takes none: never full).
+                offer_waitlist = refusal.code == ErrorCode.EVENT_FULL
             else:
                 invitation = answer.invitation
                 if answer.waitlisted:
-                    error = _("The event is full: you are on the waiting list. If a seat frees up, it is offered "
+                    notice = _("The event is full: you are on the waiting list. If a seat frees up, it is offered "
                               "to you.")  # fmt: skip
         else:
             status, error = 400, _("Choose yes, no or maybe.")
@@ -65,6 +67,8 @@ def invitation_rsvp(request: HttpRequest, token: str) -> HttpResponse:
         "open_for_answers": event_open_for_answers(event, timezone.now()),
         "responses": RsvpResponse.choices,
         "error": error,
+        "notice": notice,
+        "offer_waitlist": offer_waitlist,
         "answered": request.method == "POST" and status == 200,
     }
     with translation.override(_language(invitation)):

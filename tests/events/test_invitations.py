@@ -16,7 +16,7 @@ from events import invitation_delivery
 from events.invitation_delivery import cancellation_emails_send, invitation_emails_send, invitation_emails_sweep
 from events.invitation_links import LinkPurpose, email_digest, invitation_token
 from events.invitation_tasks import sweep_invitation_emails
-from events.models import Event, Invitation, Rsvp, RsvpResponse
+from events.models import Event, Invitation, Rsvp, RsvpResponse, WaitlistEntry
 from events.services.events import event_cancel
 from events.services.invitations import Invitee, invitations_create
 from notifications.models import EmailDelivery, Notification, NotificationPreference
@@ -411,6 +411,12 @@ def test_a_full_event_refuses_a_yes_by_link_and_changes_nothing(
     assert "full" in response.content.decode()
     assert Invitation.objects.get().response == ""
     assert Rsvp.objects.filter(event=event).count() == 1
+    assert "Join the waiting list" in response.content.decode()
+    joined = Client().post(path, {"response": "yes", "waitlist": "on"})
+    assert joined.status_code == 200
+    assert "you are on the waiting list" in joined.content.decode()
+    assert WaitlistEntry.objects.get(event=event).user.username == "bo"
+    assert Invitation.objects.get().response == ""  # waiting is not an answer yet
 
 
 def test_a_forged_or_altered_link_is_refused(event, as_user, mailbox, django_capture_on_commit_callbacks):
