@@ -252,10 +252,11 @@ def test_an_empty_page_still_counts():
 
 def test_a_query_the_index_cannot_evaluate_is_answered_in_sql(monkeypatch, caplog):
     from experts.search import directory
+    from experts.search.tsquery import parse_tsquery
 
     expert("Ana", bio="Remittances.", regions=["africa"])
     expert("Ben", bio="Diaspora.", regions=["asia"])
-    monkeypatch.setattr(directory, "_tsquery", lambda words: directory.parse_tsquery("'a' <-> 'b'"))
+    monkeypatch.setattr(directory, "_tsquery", lambda words: parse_tsquery("'a' <-> 'b'"))
 
     page = search_experts(ExpertQuery(q="remittances"), offset=0, limit=10)
 

@@ -31,7 +31,9 @@ QUERY_COUNT_TESTS = {
     "/api/v1/notifications/": "tests.notifications.test_api:test_notifications_list",
     "/api/v1/events/": "tests.events.test_query_counts:test_the_events_list_is_constant_in_queries",
     "/api/v1/event-organizers/": "tests.events.test_query_counts:test_the_organizer_grants_list_is_constant_in_queries",
-    "/api/v1/events/{event_id}/invitations/": "tests.events.test_invitations:test_the_invitations_list_is_constant_in_queries",
+    "/api/v1/events/{event_id}/invitations/": (
+        "tests.events.test_invitations:test_the_invitations_list_is_constant_in_queries"
+    ),
 }
 
 
