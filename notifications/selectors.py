@@ -48,6 +48,25 @@ def unread_notification_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+MESSAGE_SOURCE_PREFIX = "message:"  # the source_key of mentions and replies: "message:<message id>"
+
+
+def unread_message_notifications(user: User) -> dict[int, int]:
+    """``user``'s unread mentions and replies: message id -> notification id (the unread index answers)."""
+    unread = Notification.objects.filter(
+        recipient=user,
+        read_at__isnull=True,
+        kind__in=[Notification.Kind.MENTION, Notification.Kind.REPLY],
+        source_key__startswith=MESSAGE_SOURCE_PREFIX,
+    ).values_list("pk", "source_key")
+    found: dict[int, int] = {}
+    for notification_id, source_key in unread:
+        message_id = source_key.removeprefix(MESSAGE_SOURCE_PREFIX)
+        if message_id.isdigit():
+            found[int(message_id)] = notification_id
+    return found
+
+
 def unread_counts_of(user_ids: Collection[int]) -> dict[int, UnreadCounts]:
     """What each of these users has not read, in two queries whatever their number.
 

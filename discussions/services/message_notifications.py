@@ -15,6 +15,7 @@ from accounts.models import User
 from discussions.models import Invitation, Message, Space
 from discussions.selectors.notified import MENTION, message_recipients
 from notifications.models import Notification
+from notifications.selectors import MESSAGE_SOURCE_PREFIX
 from notifications.services import AboutMessage, notification_create
 
 EXCERPT_CHARS = 300
@@ -51,7 +52,7 @@ def message_notifications_create(*, space: Space, messages: list[Message]) -> in
             params={"author": message.author.shown_name, "space": space.name},
             body=_literal(Truncator(message.body).chars(EXCERPT_CHARS)),
             url=message_url(space, message.seq),
-            source_key=f"message:{message.pk}",
+            source_key=f"{MESSAGE_SOURCE_PREFIX}{message.pk}",
             about_message=AboutMessage(space_id=space.pk, seq=message.seq),
         )
         created += notification is not None

@@ -9,6 +9,7 @@ from discussions.models import Membership
 from discussions.services.access import space_access_by_slug
 from hub.errors import ErrorCode, HubError
 from notifications.live import push_unread_on_commit
+from notifications.services import message_notifications_read
 
 
 def read_mark(*, slug: str, user: User, seq: int) -> int:
@@ -21,5 +22,7 @@ def read_mark(*, slug: str, user: User, seq: int) -> int:
     seq = min(seq, access.space.last_seq)
     Membership.objects.filter(pk=access.membership.pk).update(last_read_seq=Greatest(F("last_read_seq"), seq))
     if seq > access.membership.last_read_seq:
-        push_unread_on_commit([user.pk])  # the user's unread counts on /ws/notifications/
+        # Reading the conversation reads its mentions and replies; then the new counts to the bell.
+        message_notifications_read(user=user, space_id=access.space.pk, up_to_seq=seq)
+        push_unread_on_commit([user.pk])
     return max(access.membership.last_read_seq, seq)

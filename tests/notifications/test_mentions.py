@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from discussions.models import Ban, Membership, Space
 from discussions.services.posting import PostRequest, message_post, message_post_many
+from discussions.services.read_markers import read_mark
 from discussions.services.spaces import invitation_create
 from notifications.models import EmailDelivery, MessageEmail, Notification, NotificationPreference
 from tests.factories import UserFactory
@@ -161,3 +162,18 @@ def test_a_space_invitation_notifies_the_invitee_once(django_capture_on_commit_c
     assert notification.url == "/spaces/working-group/"
     [mail] = smtp_server.messages  # an invitation is emailed at once
     assert mail.rcpt_tos == ["amina@example.org"]
+
+
+def test_reading_the_conversation_reads_its_mentions_and_replies_up_to_the_marker(space):
+    amina, bo = member(space, "amina"), member(space, "bo")
+    parent = post(space, amina, "Visas first?")
+    post(space, bo, "@amina one")
+    post(space, bo, "two", reply_to=parent.seq)
+    post(space, bo, "@amina three")
+    elsewhere = Space.objects.create(slug="returns", name="Returns")
+    for user in (amina, bo):
+        Membership.objects.create(space=elsewhere, user=user)
+    post(elsewhere, bo, "@amina elsewhere")
+    read_mark(slug=space.slug, user=amina, seq=3)
+    unread = Notification.objects.filter(recipient=amina, read_at__isnull=True).values_list("body", flat=True)
+    assert sorted(unread) == ["@amina elsewhere", "@amina three"]

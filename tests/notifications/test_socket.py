@@ -135,6 +135,10 @@ async def test_a_mention_in_a_space_reaches_the_mentioned_members_socket():
     assert await socket.receive_json_from(timeout=5) == {
         "type": "unread", "spaces": {"smuggling-talk": 1}, "notifications": 1,
     }  # fmt: skip
+    await db(read_mark)(slug=space.slug, user=amina, seq=1)  # reading the conversation reads the mention
+    assert await socket.receive_json_from(timeout=5) == {
+        "type": "unread", "spaces": {"smuggling-talk": 0}, "notifications": 0,
+    }  # fmt: skip
     await socket.disconnect()
 
 
