@@ -9,8 +9,8 @@ from notifications import payloads
 from notifications.frame_schemas import NOTIFICATION_SOCKET_FRAMES
 from notifications.models import Notification
 from realtime import frames
-from tests.frame_contract import ContractViolation, check_frame
-from tests.rest_contract import rest_contract
+from tests.frame_contract import check_frame
+from tests.rest_contract import ContractViolation, rest_contract
 
 COMPONENT_OF = {
     payloads.NotificationPayload: "NotificationOut",
