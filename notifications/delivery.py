@@ -27,9 +27,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 from django.utils import timezone
 
-from notifications.emails import notification_email
+from notifications.emails import notification_email, renderings_shared
 from notifications.models import EmailDelivery
 
 logger = logging.getLogger(__name__)
@@ -47,11 +48,28 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
 
 
 def _claimed(delivery_id: int) -> bool:
-    """Claim one row for this run: True only for the single run whose UPDATE moved it out of pending."""
-    now = timezone.now()
-    return bool(
-        EmailDelivery.objects.filter(pk=delivery_id, state=State.PENDING).update(state=State.SENDING, claimed_at=now)
-    )
+    """Claim one row for this run: True only for the single run whose UPDATE moved it out of pending.
+
+    One statement per email, so written once and run through the cursor (the queryset ``update``
+    it replaced cost a quarter of the CPU per email in building the same SQL every time)."""
+    sql = f"UPDATE {EmailDelivery._meta.db_table} SET state = %s, claimed_at = %s WHERE id = %s AND state = %s"  # noqa: S608
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [State.SENDING.value, now, delivery_id, State.PENDING.value])
+        return bool(cursor.rowcount == 1)
+
+
+def _mark_sent(delivery_ids: list[int]) -> None:
+    """Rows the server accepted, marked in one statement (at the end of a chunk, or when it stops).
+
+    Deferred on purpose: a row is never sent twice because it left ``pending`` (``_claimed``), not
+    because it reached ``sent``. A worker that dies before this leaves those rows in ``sending``,
+    which the sweep marks ``unconfirmed`` (never re-sent) like the one it died on."""
+    if delivery_ids:
+        EmailDelivery.objects.filter(pk__in=delivery_ids, state=State.SENDING).update(
+            state=State.SENT, sent_at=timezone.now(), error=""
+        )
+        delivery_ids.clear()
 
 
 def _finish(delivery_id: int, state: EmailDelivery.State, *, error: str = "") -> None:
@@ -80,37 +98,40 @@ def _send_chunk(delivery_ids: list[int]) -> int:
         .select_related("notification__recipient")
         .order_by("pk")
     )
-    connection: BaseEmailBackend | None = None
+    mail: BaseEmailBackend | None = None
     sent = 0
+    accepted_ids: list[int] = []
     try:
-        for delivery in deliveries:
-            # Built before the claim: a template error leaves the row pending, not in doubt.
-            message = notification_email(delivery.notification)
-            if not _claimed(delivery.pk):
-                continue  # another run has it
-            if connection is None:
-                connection = get_connection()
+        with renderings_shared():
+            for delivery in deliveries:
+                # Built before the claim: a template error leaves the row pending, not in doubt.
+                message = notification_email(delivery.notification)
+                if not _claimed(delivery.pk):
+                    continue  # another run has it
+                if mail is None:
+                    mail = get_connection()
+                    try:
+                        mail.open()
+                    except Exception:
+                        _finish(delivery.pk, State.PENDING)  # nothing went out: let the sweep retry it
+                        raise
+                message.connection = mail
                 try:
-                    connection.open()
-                except Exception:
-                    _finish(delivery.pk, State.PENDING)  # nothing went out: let the sweep retry it
-                    raise
-            message.connection = connection
-            try:
-                accepted = connection.send_messages([message])
-            except SMTP_REFUSALS as refusal:
-                _finish(delivery.pk, State.FAILED, error=repr(refusal))
-                continue
-            # Anything else (connection lost mid-message, worker killed): the row stays in
-            # ``sending``, unknown whether it arrived, and is never re-sent (module docstring).
-            if accepted:
-                _finish(delivery.pk, State.SENT)
-                sent += 1
-            else:
-                _finish(delivery.pk, State.FAILED, error="the email backend sent nothing")
+                    accepted = mail.send_messages([message])
+                except SMTP_REFUSALS as refusal:
+                    _finish(delivery.pk, State.FAILED, error=repr(refusal))
+                    continue
+                # Anything else (connection lost mid-message, worker killed): the row stays in
+                # ``sending``, unknown whether it arrived, and is never re-sent (module docstring).
+                if accepted:
+                    accepted_ids.append(delivery.pk)
+                    sent += 1
+                else:
+                    _finish(delivery.pk, State.FAILED, error="the email backend sent nothing")
     finally:
-        if connection is not None:
-            connection.close()
+        _mark_sent(accepted_ids)
+        if mail is not None:
+            mail.close()
     return sent
 
 

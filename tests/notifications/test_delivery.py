@@ -219,3 +219,32 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])  # nothing listens once the socket closes
+
+
+def test_a_chunk_renders_once_per_language_and_sends_the_same_messages(smtp_server, monkeypatch):
+    """The shared rendering of a chunk (``emails.renderings_shared``) sends exactly what rendering
+    each message alone would: it fails if a template starts using something of the recipient."""
+    from notifications import emails
+
+    users = [UserFactory.create(language=code) for code in ("fr", "fr", "en")]
+    for user in users:
+        notify(user, key="contact:1")
+    unshared = {
+        delivery.notification.recipient.email: emails.notification_email(delivery.notification).message()
+        for delivery in EmailDelivery.objects.select_related("notification__recipient")
+    }
+    rendered: list[str] = []
+    real = emails.render_to_string
+
+    def counted(*args, **kwargs):
+        rendered.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(emails, "render_to_string", counted)
+    assert email_deliveries_send(delivery_ids=delivery_ids()) == 3
+    assert len(rendered) == 4  # two templates, two languages
+    for mail in smtp_server.messages:
+        expected = unshared[mail.rcpt_tos[0]]
+        sent_alone = expected.get_payload()[0].get_payload(decode=True).decode()
+        assert mail.text.replace("\r\n", "\n") == sent_alone.replace("\r\n", "\n")  # SMTP's line ends
+        assert str(mail.message["List-Unsubscribe"]).strip() == expected["List-Unsubscribe"]
