@@ -8,8 +8,12 @@ retried or a worker dies"):
   only the run whose UPDATE changed the row sends it. A task delivered twice (Celery's
   ``acks_late`` after a worker death, a broker's visibility timeout, the sweep re-enqueuing a row a
   slow queue still holds) therefore sends nothing twice.
-- After the server accepted the message the row becomes ``sent``. A refusal (recipient, sender or
-  data rejected) makes it ``failed`` with the server's answer; it is not retried.
+- The rows the server accepted become ``sent`` together, in one UPDATE when the chunk ends or
+  stops (a worker that dies first leaves them ``sending``, hence ``unconfirmed`` below: bookkeeping
+  only, since a row is never re-sent once it left ``pending``). A refusal (recipient, sender or
+  data rejected) makes it ``failed`` at once with the server's answer; it is not retried.
+- Within a chunk each (language, title, body, link) is rendered once and each recipient's own
+  unsubscribe link filled in (``emails.renderings_shared``).
 - If the connection cannot be opened, the row just claimed goes back to ``pending``: nothing was
   sent, and the sweep re-enqueues it. If the connection breaks *during* a message, or the worker
   dies, that row stays in ``sending``: the server may or may not have taken it. We choose
