@@ -245,6 +245,9 @@ def test_a_chunk_renders_once_per_language_and_sends_the_same_messages(smtp_serv
     assert len(rendered) == 4  # two templates, two languages
     for mail in smtp_server.messages:
         expected = unshared[mail.rcpt_tos[0]]
-        sent_alone = expected.get_payload()[0].get_payload(decode=True).decode()
+        plain = next(part for part in expected.walk() if part.get_content_type() == "text/plain")
+        payload = plain.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        sent_alone = payload.decode()
         assert mail.text.replace("\r\n", "\n") == sent_alone.replace("\r\n", "\n")  # SMTP's line ends
         assert str(mail.message["List-Unsubscribe"]).strip() == expected["List-Unsubscribe"]
