@@ -95,7 +95,7 @@ def registry(monkeypatch):
 
 def test_apps_register_users_then_discussions():
     parts = [(part.name, part.order) for part in demo.demo_parts()]
-    assert parts == [("users", 10), ("experts", 20), ("events", 30), ("discussions", 50)]
+    assert parts == [("users", 10), ("subscriptions", 11), ("experts", 20), ("events", 30), ("discussions", 50)]
     assert [count.name for count in demo.demo_counts()] == ["users", "experts", "resources", "events"]
 
 
@@ -150,4 +150,9 @@ def test_progress_adds_up_to_the_steps_each_part_announced(taxonomy):
     demo.seed_demo(options, progress=done.append)
     experts = 1 + options.count("experts") + options.count("resources")  # the roster, then one per row
     events = 1 + options.count("events")  # the organizers, then one per event
-    assert sum(done) == demo.demo_steps(options) == 1 + 1200 + experts + events + len(SPACES_WITH_CONVERSATIONS)
+    subscriptions = 1200  # one per user (notifications)
+    assert (
+        sum(done)
+        == demo.demo_steps(options)
+        == (1 + 1200 + subscriptions + experts + events + len(SPACES_WITH_CONVERSATIONS))
+    )
