@@ -7,6 +7,8 @@ staff edit objectives' commitment texts in the admin.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gcm import names
+
 GENERAL_KEY = "general"
 
 
@@ -35,7 +37,17 @@ class Objective(models.Model):
         verbose_name_plural = _("objectives")
 
     def __str__(self) -> str:
-        return f"{self.number} - {self.short_title}" if self.number else self.short_title
+        return f"{self.number} - {self.shown_short_title}" if self.number else self.shown_short_title
+
+    @property
+    def shown_short_title(self) -> str:
+        """The short title in the active language (``short_title`` is the stored English)."""
+        return names.translated(names.OBJECTIVE_SHORT_TITLE, self.short_title)
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (``title`` is the stored English)."""
+        return names.translated(names.OBJECTIVE_TITLE, self.title)
 
 
 class ObjectiveAction(models.Model):
@@ -66,7 +78,12 @@ class GuidingPrinciple(models.Model):
         verbose_name_plural = _("guiding principles")
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language (``name`` is the stored English)."""
+        return names.translated(names.PRINCIPLE, self.name)
 
 
 class Region(models.Model):
@@ -79,7 +96,12 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language (``name`` is the stored English)."""
+        return names.translated(names.REGION, self.name)
 
 
 class Country(models.Model):
@@ -94,7 +116,12 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """CLDR's name in the active language (``name``, the stored English, in English)."""
+        return names.country_name(self.iso2, self.name)
 
 
 class DocumentType(models.Model):
@@ -108,7 +135,12 @@ class DocumentType(models.Model):
         verbose_name_plural = _("document types")
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language (``name`` is the stored English)."""
+        return names.translated(names.DOCUMENT_TYPE, self.name)
 
 
 class Language(models.Model):
@@ -123,4 +155,9 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """CLDR's name in the active language (``name``, the stored English, in English)."""
+        return names.language_name(self.code, self.name)

@@ -6,8 +6,13 @@ from rest_framework import serializers
 from gcm.counts import objective_counts
 from gcm.models import Country, DocumentType, GuidingPrinciple, Language, Objective, ObjectiveAction, Region
 
+# Names are in the request's language (gcm/names.py); keys and slugs never change.
+
 
 class ObjectiveSerializer(serializers.ModelSerializer[Objective]):
+    short_title = serializers.CharField(source="shown_short_title", read_only=True)
+    title = serializers.CharField(source="shown_title", read_only=True)
+
     class Meta:
         model = Objective
         fields = ["number", "key", "short_title", "title"]
@@ -40,19 +45,24 @@ class ObjectiveDetailSerializer(ObjectiveSerializer):
 
 
 class GuidingPrincipleSerializer(serializers.ModelSerializer[GuidingPrinciple]):
+    name = serializers.CharField(source="shown_name", read_only=True)
+
     class Meta:
         model = GuidingPrinciple
         fields = ["slug", "name"]
 
 
 class RegionSerializer(serializers.ModelSerializer[Region]):
+    name = serializers.CharField(source="shown_name", read_only=True)
+
     class Meta:
         model = Region
         fields = ["slug", "name"]
 
 
 class CountrySerializer(serializers.ModelSerializer[Country]):
-    region = serializers.CharField(source="region.name", read_only=True)
+    name = serializers.CharField(source="shown_name", read_only=True)
+    region = serializers.CharField(source="region.shown_name", read_only=True)
     region_slug = serializers.CharField(source="region.slug", read_only=True)
 
     class Meta:
@@ -61,12 +71,16 @@ class CountrySerializer(serializers.ModelSerializer[Country]):
 
 
 class DocumentTypeSerializer(serializers.ModelSerializer[DocumentType]):
+    name = serializers.CharField(source="shown_name", read_only=True)
+
     class Meta:
         model = DocumentType
         fields = ["slug", "name"]
 
 
 class LanguageSerializer(serializers.ModelSerializer[Language]):
+    name = serializers.CharField(source="shown_name", read_only=True)
+
     class Meta:
         model = Language
         fields = ["code", "name"]
