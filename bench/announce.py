@@ -22,6 +22,10 @@ sending that task to the N-th email. Too slow to run at every size in full: ``--
 **limit**: the sink's own ceiling on this machine, pre-built messages sent as fast as two
 ``smtplib`` clients can (no database, no Celery): no delivery can beat it.
 
+At 10k it also times writing the notifications alone, three ways (``insert-timings``, rolled
+back): one set-based statement, the announcement's batches, and ``notification_create`` per
+subscriber.
+
 Prints one table with medians over ``--runs`` runs and the targets (at 10k: ≤ 2 s, ≥ 25 x the
 baseline, the publishing request ≤ 50 ms), writes ``bench/results/announce.json``
 (``--quick``: ``announce-quick.json``) and plots time against N (``docs/img/bench-announce.png``).
@@ -402,6 +406,7 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
     raw: list[dict[str, Any]] = []
+    insert_timings: dict[str, dict[str, float]] = {}
     for n in sizes:
         print(f"… seeding {n:,} subscribers", file=sys.stderr, flush=True)
         django_command("seed", str(n))
@@ -416,10 +421,16 @@ def main() -> None:
             rows.append(median_row(done))
         if n == 10_000 or len(sizes) == 1:
             rows.append(measure_limit(n))
+            print(f"… N={n:,}: writing the notifications three ways", file=sys.stderr, flush=True)
+            insert_timings[str(n)] = json.loads(django_command("insert-timings", str(n)).strip().splitlines()[-1])
+            print(f"   {json.dumps(insert_timings[str(n)])}", file=sys.stderr, flush=True)
     print_table(rows)
     targets = target_lines(rows)
     for line in targets:
         print(line)
+    for n_written, timings in insert_timings.items():
+        print(f"Writing {int(n_written):,} notifications and their email rows (rolled back): "
+              + ", ".join(f"{name} {seconds} s" for name, seconds in timings.items()))  # fmt: skip
     plots = plot(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / ("announce-quick.json" if args.quick else "announce.json")
@@ -431,7 +442,7 @@ def main() -> None:
         "machine": machine,
         "plan": {"sizes": sizes, "runs": runs, "baseline_sizes": sorted(baseline_sizes),
                  "baseline_runs": args.baseline_runs, "worker_concurrency": args.worker_concurrency},
-        "rows": rows, "targets": targets, "runs": raw, "plots": plots,
+        "rows": rows, "targets": targets, "insert_timings": insert_timings, "runs": raw, "plots": plots,
     }, indent=2) + "\n")  # fmt: skip
     print(f"(written {out.relative_to(ROOT)}; {time.monotonic() - started:.0f} s)", file=sys.stderr)
 

@@ -13,7 +13,8 @@ Commands (run by the benchmark with the bench database's settings):
 - ``python -m bench.announce_baseline prepare``: empties the notifications and events, makes a staff
   organizer, a draft objective 9 training and a draft event nobody follows (to publish first, as a
   warm-up); prints ``{"event_id", "warm_up_id", "token"}``;
-- ``python -m bench.announce_baseline counts EVENT_ID``: prints the notifications and emails stored.
+- ``python -m bench.announce_baseline counts EVENT_ID``: prints the notifications and emails stored;
+- ``python -m bench.announce_baseline insert-timings N``: what writing N notifications costs, three ways.
 """
 
 import json
@@ -148,12 +149,53 @@ def counts(event_id: int) -> dict[str, int]:
     }
 
 
+def insert_timings(count: int) -> dict[str, float]:
+    """Seconds to write ``count`` subscribers' notifications and email rows, three ways, each rolled back:
+    one ``notifications_create_many`` call, the announcement's batches of ``EVENT_ANNOUNCE_BATCH``, and
+    ``notification_create`` once per subscriber (what the Hub would do without ``notifications.bulk``)."""
+    import time
+
+    from notifications.bulk import notifications_create_many
+    from notifications.services import notification_create
+
+    ids = list(User.objects.filter(username__startswith="subscriber").order_by("pk").values_list("pk", flat=True))
+    ids = ids[:count]
+    kind, title, key = Notification.Kind.EVENT_ANNOUNCEMENT, "Training: Fair recruitment in practice", "timing"
+    timings: dict[str, float] = {}
+
+    def timed(name: str, write: Any) -> None:
+        started = time.perf_counter()
+        with transaction.atomic():
+            write()
+            transaction.set_rollback(True)  # nothing kept, nothing queued
+        timings[name] = round(time.perf_counter() - started, 3)
+
+    timed("one_statement", lambda: notifications_create_many(ids, kind=kind, title=title, source_key=key))
+    batch = settings.EVENT_ANNOUNCE_BATCH
+
+    def batches() -> None:
+        for start in range(0, len(ids), batch):
+            with transaction.atomic():
+                notifications_create_many(ids[start : start + batch], kind=kind, title=title, source_key=key)
+
+    timed(f"batches_of_{batch}", batches)
+
+    def one_by_one() -> None:
+        for user in User.objects.filter(pk__in=ids).order_by("pk"):
+            notification_create(recipient=user, kind=kind, title=title, source_key=key)
+
+    timed("notification_create_each", one_by_one)
+    return timings
+
+
 def main() -> None:
     command = sys.argv[1]
     if command == "seed":
         seed(int(sys.argv[2]))
     elif command == "prepare":
         print(json.dumps(prepare()))
+    elif command == "insert-timings":
+        print(json.dumps(insert_timings(int(sys.argv[2]))))
     elif command == "counts":
         print(json.dumps(counts(int(sys.argv[2]))))
     else:
