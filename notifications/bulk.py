@@ -37,6 +37,7 @@ from django.utils.functional import Promise
 from django.utils.text import Truncator
 
 from accounts.models import User
+from notifications import live
 from notifications.models import EmailDelivery, Notification, NotificationPreference
 from notifications.services import TITLE_MAX_CHARS, language_of
 
@@ -331,11 +332,7 @@ def _deliver_on_commit(created: Created) -> None:
             email_tasks_enqueue(delivery_ids)
 
         transaction.on_commit(enqueue_emails, robust=True)
-    try:
-        from notifications.live import push_notifications_on_commit  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:  # the live socket is not there yet (notifications-live writes it)
-        return
-    push_notifications_on_commit(created.notification_ids)
+    live.push_notifications_on_commit(created.notification_ids)
 
 
 def email_tasks_enqueue(delivery_ids: Sequence[int]) -> int:

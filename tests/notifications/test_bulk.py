@@ -182,7 +182,8 @@ def test_emails_are_sent_after_commit_in_chunks_over_one_connection_each(
 
 def test_the_live_push_gets_the_new_notification_ids(monkeypatch, django_capture_on_commit_callbacks):
     pushed: list[list[int]] = []
-    live = pytest.importorskip("notifications.live")
+    from notifications import live
+
     monkeypatch.setattr(live, "push_notifications_on_commit", lambda ids: pushed.append(list(ids)))
     users = UserFactory.create_batch(3)
     with django_capture_on_commit_callbacks(execute=False):
