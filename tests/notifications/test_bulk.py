@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from notifications import bulk
+from notifications import bulk, live
 from notifications.bulk import notifications_create_many, rendered_texts
 from notifications.models import EmailDelivery, Notification, NotificationPreference
 from tests.factories import UserFactory
@@ -182,8 +182,6 @@ def test_emails_are_sent_after_commit_in_chunks_over_one_connection_each(
 
 def test_the_live_push_gets_the_new_notification_ids(monkeypatch, django_capture_on_commit_callbacks):
     pushed: list[list[int]] = []
-    from notifications import live
-
     monkeypatch.setattr(live, "push_notifications_on_commit", lambda ids: pushed.append(list(ids)))
     users = UserFactory.create_batch(3)
     with django_capture_on_commit_callbacks(execute=False):
