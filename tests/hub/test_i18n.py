@@ -44,32 +44,38 @@ def page(client: Client, *, accept: str | None = None, cookie: str | None = None
 
 
 class TestTheRule:
-    def test_english_without_any_choice(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_english_without_any_choice(self, client):
         lang, direction, content = page(client)
         assert (lang, direction) == ("en", "ltr")
         assert f">{NAV}<" in content
 
-    def test_accept_language_when_nothing_else(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_accept_language_when_nothing_else(self, client):
         lang, direction, content = page(client, accept="fr-CA,fr;q=0.9,en;q=0.5")
         assert (lang, direction) == ("fr", "ltr")
         assert pseudo("fr", NAV) in content
 
-    def test_an_unspoken_accept_language_falls_through_to_the_next_then_english(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_an_unspoken_accept_language_falls_through_to_the_next_then_english(self, client):
         assert page(client, accept="pt-BR,ru;q=0.8")[0] == "ru"
         assert page(Client(), accept="pt-BR,de;q=0.8")[0] == "en"
 
-    def test_the_cookie_beats_accept_language(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_the_cookie_beats_accept_language(self, client):
         lang, direction, content = page(client, accept="fr", cookie="ar")
         assert (lang, direction) == ("ar", "rtl")
         assert pseudo("ar", NAV) in content
 
-    def test_the_users_language_beats_the_cookie_and_accept_language(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_the_users_language_beats_the_cookie_and_accept_language(self, client):
         client.force_login(UserFactory.create(language=User.Language.RUSSIAN))
         lang, direction, content = page(client, accept="fr", cookie="ar")
         assert (lang, direction) == ("ru", "ltr")
         assert pseudo("ru", NAV) in content
 
-    def test_a_user_who_chose_nothing_gets_the_cookie(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_a_user_who_chose_nothing_gets_the_cookie(self, client):
         client.force_login(UserFactory.create(language=""))
         assert page(client, accept="fr", cookie="es")[0] == "es"
 
@@ -87,12 +93,14 @@ class TestTheRule:
 
 class TestChinese:
     @pytest.mark.parametrize("accept", ["zh", "zh-CN", "zh-cn", "zh-Hans", "zh-hans", "zh-Hans-CN", "zh-TW"])
-    def test_any_chinese_accept_language_gets_simplified_chinese(self, client, accept, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_any_chinese_accept_language_gets_simplified_chinese(self, client, accept):
         lang, direction, content = page(client, accept=accept)
         assert (lang, direction) == ("zh-hans", "ltr")
         assert pseudo("zh_Hans", NAV) in content
 
-    def test_the_users_zh_is_djangos_zh_hans(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_the_users_zh_is_djangos_zh_hans(self, client):
         user = UserFactory.create(language=User.Language.CHINESE)
         client.force_login(user)
         assert page(client, accept="en")[0] == "zh-hans"
@@ -128,14 +136,16 @@ class TestRightToLeft:
 
 
 class TestSwitcher:
-    def test_the_switcher_sets_the_cookie_and_comes_back_to_the_page(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_the_switcher_sets_the_cookie_and_comes_back_to_the_page(self, client):
         response = client.post("/i18n/setlang/", {"language": "fr", "next": "/objectives/"})
         assert response.status_code == 302
         assert response["Location"] == "/objectives/"
         assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
         assert page(client, accept="ru")[0] == "fr"
 
-    def test_a_logged_in_users_switch_changes_their_language(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_a_logged_in_users_switch_changes_their_language(self, client):
         user = UserFactory.create(language=User.Language.RUSSIAN)
         client.force_login(user)
         client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
@@ -160,7 +170,8 @@ class TestSwitcher:
         assert '<input type="hidden" name="next" value="/objectives/?x=1">' in form.group(2)
         assert re.findall(r'<option value="([^"]+)"', form.group(2)) == ["ar", "zh-hans", "en", "fr", "ru", "es"]
 
-    def test_the_me_api_sets_the_language_the_pages_then_use(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_the_me_api_sets_the_language_the_pages_then_use(self, client):
         user = UserFactory.create()
         api = APIClient()
         api.force_authenticate(user)
@@ -177,7 +188,8 @@ class TestApi:
         return api
 
     @pytest.mark.parametrize("language", ["ar", "zh", "fr", "ru", "es"])
-    def test_an_error_detail_is_in_the_token_users_language(self, language, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_an_error_detail_is_in_the_token_users_language(self, language):
         api = self.token_client(language, HTTP_ACCEPT_LANGUAGE="en", HTTP_COOKIE=f"{settings.LANGUAGE_COOKIE_NAME}=en")
         response = api.get("/api/v1/spaces/no-such-space/")
         assert response.status_code == 404
@@ -185,7 +197,8 @@ class TestApi:
                                                     "No such space."), "code": "not_found"}  # fmt: skip
         assert response["Content-Language"] == django_language(language)
 
-    def test_anonymous_api_errors_follow_accept_language(self, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_anonymous_api_errors_follow_accept_language(self):
         response = APIClient().post("/api/v1/auth/token/", {"username": "nobody", "password": "wrong-password-1"},
                                     HTTP_ACCEPT_LANGUAGE="es")  # fmt: skip
         assert response.status_code == 400
@@ -198,7 +211,8 @@ class TestApi:
         assert "tlh" in response.json()["language"][0]
         assert "n'est pas un choix valide" in response.json()["language"][0]  # DRF's own French catalog
 
-    def test_a_session_users_language_applies_to_the_api(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_a_session_users_language_applies_to_the_api(self, client):
         client.force_login(UserFactory.create(language="ru"))
         response = client.get("/api/v1/spaces/no-such-space/", headers={"Accept-Language": "fr"})
         assert response.json()["detail"] == pseudo("ru", "No such space.")
@@ -217,14 +231,16 @@ class TestSockets:
         await communicator.disconnect()
         return frame
 
-    async def test_an_error_frame_is_in_the_token_users_language(self, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    async def test_an_error_frame_is_in_the_token_users_language(self):
         user = await database_sync_to_async(UserFactory.create)(language="ar")
         token = await database_sync_to_async(token_for)(user)
         frame = await self.frames([(b"authorization", f"Token {token}".encode()), (b"accept-language", b"fr")])
         assert frame == {"type": "error", "code": "invalid_frame",
                          "detail": pseudo("ar", "Only 'ping' frames are understood here.")}  # fmt: skip
 
-    async def test_an_anonymous_socket_follows_its_cookie_then_accept_language(self, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    async def test_an_anonymous_socket_follows_its_cookie_then_accept_language(self):
         cookie = f"{settings.LANGUAGE_COOKIE_NAME}=es".encode()
         frame = await self.frames([(b"cookie", cookie), (b"accept-language", b"fr"), (b"origin", b"http://testserver")])
         assert frame["detail"] == pseudo("es", "Only 'ping' frames are understood here.")
@@ -240,7 +256,8 @@ class TestJavaScript:
         catalog = content.index('src="/i18n/js/"')
         assert catalog < content.index("hub/hub.js")
 
-    def test_the_javascript_catalog_is_in_the_request_language(self, client, pseudo_catalogs):
+    @pytest.mark.usefixtures("pseudo_catalogs")
+    def test_the_javascript_catalog_is_in_the_request_language(self, client):
         response = client.get("/i18n/js/", headers={"Accept-Language": "ru"})
         assert response.status_code == 200
         body = response.content.decode()
@@ -249,7 +266,8 @@ class TestJavaScript:
         catalog = json.loads(match.group(1))
         assert catalog["Reconnecting…"] == pseudo("ru", "Reconnecting…")
         # Russian's three plural forms, each for its numbers (1, 2..4, 5..20).
-        assert catalog["%(names)s is typing…"] == [pseudo("ru", "%(names)s is typing…")] + [
-            pseudo("ru", "%(names)s are typing…")
-        ] * 2
+        assert (
+            catalog["%(names)s is typing…"]
+            == [pseudo("ru", "%(names)s is typing…")] + [pseudo("ru", "%(names)s are typing…")] * 2
+        )
         assert "(n%10==1 && n%100!=11 ? 0" in body
