@@ -65,7 +65,7 @@ def test_a_notification_email_and_a_digest_for_a_recipient_in_their_language(lan
 
     single = notification_email(notifications[0])
     assert single.subject == title
-    html = str(single.alternatives[0].content)
+    html = str(single.alternatives[0][0])
     direction = "rtl" if language == "ar" else "ltr"
     assert f'<html lang="{"zh-hans" if language == "zh" else language}" dir="{direction}">' in html
     assert pseudo(locale, "Unsubscribe from these emails (one click, no login):") in single.body
