@@ -10,6 +10,7 @@ Dockerfile and the test set-up run it; the ``.mo`` files are build output, not c
 """
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -115,8 +116,12 @@ def compile_catalogs(locale_dir: Path = LOCALE_DIR) -> list[Compiled]:
             continue
         locale = path.parent.parent.name
         catalog = read_catalog(path, locale)
-        with path.with_suffix(".mo").open("wb") as file:
-            write_mo(file, catalog, use_fuzzy=False)
+        output = io.BytesIO()
+        write_mo(output, catalog, use_fuzzy=False)
+        # Written aside and renamed: a server or test run reading the catalogs never sees half a file.
+        partial = path.with_name(f".{path.stem}.{os.getpid()}.mo")
+        partial.write_bytes(output.getvalue())
+        os.replace(partial, path.with_suffix(".mo"))
         translated = sum(1 for message in catalog if message.id and all(strings_of(message)))
         compiled.append(Compiled(path.with_suffix(".mo"), translated))
     return compiled
