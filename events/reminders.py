@@ -45,7 +45,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from events.models import Event, EventNotice, Invitation, Rsvp, RsvpResponse
 from events.paths import event_path
-from events.services.announcements import local_time
+from events.services.announcements import ONLINE, local_time
 from notifications.bulk import notifications_create_many
 from notifications.models import Notification
 
@@ -66,7 +66,6 @@ NUDGE_TITLE = gettext_lazy("Will you come? %(title)s")
 NUDGE_BODY = gettext_lazy(
     "You are invited to %(title)s, %(when)s (%(zone)s), and have not answered yet. Answer on the event's page."
 )
-ONLINE = gettext_lazy("online")
 
 
 @dataclass
