@@ -137,7 +137,7 @@ def extract_catalogs(into: Path) -> Path:
     shutil.copy2(BASE_DIR / "manage.py", project / "manage.py")
     (project / "locale").mkdir()
     environment = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "1",
         "HUB_VAR_DIR": str(into / "var"),
