@@ -14,14 +14,16 @@ COPY discussions ./discussions
 COPY experts ./experts
 COPY events ./events
 COPY notifications ./notifications
+COPY realtime ./realtime
 COPY templates ./templates
 COPY static ./static
+COPY locale ./locale
 COPY manage.py Procfile ./
 RUN pip install -e .
 
-# collectstatic needs settings, not secrets: a throwaway key for this one command.
+# collectstatic and compile_catalogs (the .mo files, with Babel) need settings, not secrets: a throwaway key.
 RUN SECRET_KEY=collectstatic-only-key-that-is-long-enough-to-pass-the-settings-check-0123 \
-    python manage.py collectstatic --noinput && chown -R hub:hub /app/var
+    sh -c "python manage.py compile_catalogs && python manage.py collectstatic --noinput" && chown -R hub:hub /app/var
 
 USER hub
 EXPOSE 8000

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint format migrate e2e bench bench-quick bench-search soak clean
+.PHONY: run test lint format migrate messages compile-messages e2e bench bench-quick bench-search bench-announce soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 # Without DATABASE_URL/REDIS_URL: embedded mode (SQLite, in-process layer, filesystem broker).
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
+	$(BIN)/python manage.py compile_catalogs
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "The Hub is at http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)."
@@ -31,6 +32,17 @@ run: $(VENV)/.installed
 
 migrate: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
+
+# Every marked message of the Python, templates and static/ JavaScript into locale/*/LC_MESSAGES/*.po
+# (the six UN languages; needs GNU gettext's xgettext). docs/i18n.md says how translations come back.
+messages: export DEBUG ?= 1
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py update_catalogs
+
+# The .mo files the Hub serves, from the .po files (Babel: no GNU gettext needed); `make run` does it too.
+compile-messages: export DEBUG ?= 1
+compile-messages: $(VENV)/.installed
+	$(BIN)/python manage.py compile_catalogs
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -59,12 +71,19 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.ban_latency
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.announce
 
 # Expert search over 10k, 30k and 100k seeded experts, the Hub against a naive DRF SearchFilter
 # (docs/benchmarks.md, "Expert search"); SEARCH_ARGS=--quick for 10k only.
 bench-search: $(VENV)/.installed-bench
 	scripts/ensure_services.sh
 	$(BIN)/python -m bench.search $(SEARCH_ARGS)
+
+# Publishing one event to 1k, 10k and 50k subscribers until every email reached a local SMTP sink, the
+# Hub against one Celery task per subscriber (docs/benchmarks.md, "Announcements"); ANNOUNCE_ARGS=--quick for 10k only.
+bench-announce: $(VENV)/.installed-bench
+	scripts/ensure_services.sh
+	$(BIN)/python -m bench.announce $(ANNOUNCE_ARGS)
 
 # A reconnect storm of 1,000 clients, then 500 idle + 50 chatty sockets for SOAK_MINUTES (default 3).
 soak: $(VENV)/.installed-bench

@@ -11,6 +11,7 @@ django_http_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from accounts.language import SocketLanguageMiddleware  # noqa: E402
 from accounts.socket_auth import SocketAuthMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from hub.origin import AllowedOriginValidator  # noqa: E402
@@ -18,6 +19,8 @@ from hub.origin import AllowedOriginValidator  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_http_application,
-        "websocket": AllowedOriginValidator(SocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedOriginValidator(
+            SocketAuthMiddleware(SocketLanguageMiddleware(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

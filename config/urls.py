@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts.language import set_language
 
 api_v1 = [
     path("", include("gcm.urls")),
@@ -23,7 +26,10 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher: Django's set_language, which also sets a logged-in user's language.
+    path("i18n/setlang/", set_language, name="set_language"),
+    # The JavaScript's own messages (the djangojs catalog) in the request's language, for gettext() in static/.
+    path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 
 handler400 = "hub.views.bad_request"

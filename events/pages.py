@@ -46,8 +46,8 @@ class TaxonomyLabels:
 def taxonomy_labels() -> TaxonomyLabels:
     """Objective and region names in the request's language: two queries."""
     return TaxonomyLabels(
-        objective={objective.key: str(objective) for objective in gcm_selectors.objectives_in_order()},
-        region=dict(gcm_selectors.regions_by_name().values_list("slug", "name")),
+        objective=gcm_selectors.objective_labels(),
+        region=gcm_selectors.region_labels(),
     )
 
 

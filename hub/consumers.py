@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils.translation import gettext as _
 
 from hub.errors import ErrorCode, HubError
 from hub.frames import dumps, parse_frame
@@ -31,7 +32,7 @@ class HealthConsumer(AsyncWebsocketConsumer):
         try:
             frame = parse_frame(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
             if frame.get("type") != "ping":
-                raise HubError(ErrorCode.INVALID_FRAME, "Only 'ping' frames are understood here.")
+                raise HubError(ErrorCode.INVALID_FRAME, _("Only 'ping' frames are understood here."))
         except HubError as error:
             await self.send_frame(error.as_frame())
             return

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from discussions.models import Membership, Message, Space
-from gcm.selectors import objectives_in_order, regions_by_name
+from gcm.selectors import objectives_in_order, region_labels
 from notifications.models import Notification, NotificationPreference, Subscription
 from notifications.payloads import UnreadCounts
 from notifications.unsubscribe import unsubscribe_token_user_id
@@ -136,6 +136,6 @@ def settings_choices(user: User) -> SettingsChoices:
     )
     return SettingsChoices(
         objectives=[(objective.key, str(objective)) for objective in objectives_in_order()],
-        regions=list(regions_by_name().values_list("slug", "name")),
+        regions=list(region_labels().items()),
         spaces=list(spaces),
     )

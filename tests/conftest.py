@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from hub.catalogs import compile_catalogs
 from tests.factories import UserFactory
 
 SERVICES = bool(os.environ.get("REDIS_URL")) and "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -31,6 +32,11 @@ def pytest_report_header(config) -> list[str]:
     if run is not None and run.passed_over:
         lines.append("Redis databases in use elsewhere, passed over: " + "; ".join(run.passed_over))
     return lines
+
+
+def pytest_sessionstart(session):
+    # The .mo files are build output, not committed: every run serves the catalogs as they are now.
+    compile_catalogs()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -71,16 +71,13 @@ class Labels:
 
 def taxonomy_labels(*, document_types: bool = False) -> Labels:
     """The taxonomy's labels in the request's language: five queries, six with document types."""
-    objectives = {o.key: str(o) for o in gcm_selectors.objectives_in_order()}
     return Labels(
-        objective=objectives,
-        principle=dict(gcm_selectors.principles_in_order().values_list("slug", "name")),
-        region=dict(gcm_selectors.regions_by_name().values_list("slug", "name")),
-        country=dict(gcm_selectors.countries_by_name().values_list("iso2", "name")),
-        language=dict(gcm_selectors.languages_by_name().values_list("code", "name")),
-        document_type=dict(gcm_selectors.document_types_in_order().values_list("slug", "name"))
-        if document_types
-        else {},
+        objective=gcm_selectors.objective_labels(),
+        principle=gcm_selectors.principle_labels(),
+        region=gcm_selectors.region_labels(),
+        country=gcm_selectors.country_labels(),
+        language=gcm_selectors.language_labels(),
+        document_type=gcm_selectors.document_type_labels() if document_types else {},
     )
 
 
