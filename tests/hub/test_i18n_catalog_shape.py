@@ -104,6 +104,8 @@ def test_compiled_catalogs_serve_translations_and_plurals(tmp_path):
         elif message.id == "Edit":
             message.string = "Изменить"
             message.flags.add("fuzzy")
+        elif message.id == "Delete":
+            message.string = ""  # whatever the real catalog says: this copy leaves it untranslated
     from babel.messages.pofile import write_po
 
     with po.open("wb") as file:
