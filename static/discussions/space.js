@@ -311,7 +311,8 @@
       // In seq order, also when a gap is filled after a newer message arrived.
       const later = messageItems().find((shown) => Number(shown.dataset.seq) > message.seq);
       list.insertBefore(item, later || null);
-      if (!current || !current.isConnected) makeCurrent(item);
+      // The log's stop in the tab order follows the newest message, unless the reader is in the log.
+      if (!readingInLog || !current || !current.isConnected) makeCurrent(item);
       if (follow) item.scrollIntoView(scrollOptions());
     });
   }
