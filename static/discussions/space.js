@@ -496,7 +496,8 @@
   async function startEdit(item) {
     if (item.querySelector(".edit-form")) { item.querySelector(".edit-form textarea").focus(); return; }
     const seq = Number(item.dataset.seq);
-    const known = messages.get(seq) || await api("GET", `messages/${item.dataset.id}/`);
+    const known = messages.get(seq)
+      || (await api("GET", `spaces/${config.slug}/messages/?after=${seq - 1}&limit=1`)).results[0];
     const form = element("form", "edit-form");
     const field = element("textarea");
     field.id = `edit-${seq}`;

@@ -213,6 +213,7 @@ def seed_hub() -> SeededHub:
     }
     anonymous = {**public, "login": "/accounts/login/", "register": "/accounts/register/"}
     member = {
+        "spaces": "/spaces/",
         "space": f"/spaces/{space.slug}/",
         "roster application": "/review/apply/",
         "new expert profile": "/experts/new/",

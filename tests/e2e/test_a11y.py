@@ -21,7 +21,8 @@ from tests.e2e.a11y_support import (
     stop_hub,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# Some fifty pages per test, each through axe: more than the suite's default two minutes on a slow machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True), pytest.mark.timeout(360)]
 
 
 @pytest.fixture
@@ -66,6 +67,22 @@ def expired_form(page, hub_url: str) -> list[Violation]:
     return run_axe(page, "CSRF failure")
 
 
+def chat_in_use(page, hub_url: str, seeded: SeededHub) -> list[Violation]:
+    """The space while its controls are in use: a message being edited, a reply being written."""
+    page.goto(f"{hub_url}/spaces/{seeded.space_slug}/")
+    page.wait_for_selector("#online li:not(.empty)", timeout=EXPECT_TIMEOUT)
+    own = page.locator(f"#message-list li.message[data-author='{MODERATOR}']:not(.deleted)").last
+    own.focus()
+    page.keyboard.press("e")
+    page.wait_for_selector(".edit-form textarea:focus", timeout=EXPECT_TIMEOUT)
+    violations = run_axe(page, "space, editing a message")
+    page.keyboard.press("Escape")
+    own.focus()
+    page.keyboard.press("r")
+    page.wait_for_selector("#replying:not([hidden])", timeout=EXPECT_TIMEOUT)
+    return violations + run_axe(page, "space, replying")
+
+
 def report(violations: list[Violation]) -> str:
     return "\n".join(map(str, violations))
 
@@ -95,6 +112,7 @@ def test_no_serious_violation_on_any_page_logged_in(hub_url, seeded, browser, la
             violations += visit(page, hub_url, f"{name} ({who})", path, seeded)
             assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr"), name
         if who == MODERATOR:
+            violations += chat_in_use(page, hub_url, seeded)
             violations += form_with_errors(page, hub_url, "/events/new/", "event form with errors")
             violations += form_with_errors(page, hub_url, "/resources/submit/", "resource form with errors")
             violations += expired_form(page, hub_url)

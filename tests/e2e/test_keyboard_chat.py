@@ -214,19 +214,32 @@ def test_a_chat_session_with_the_keyboard_alone(hub_url, chat, browser):
     keys.press("Escape")  # from the toolbar back to the message
     assert keys.focus()["id"] == "m5"
 
-    # Edit message #7 in place with E: Enter saves, focus comes back to the message.
+    # Edit in place with E: Enter saves, focus comes back to the message. #6 came with the page,
+    # #7 live: both are edited from their Markdown.
     keys.press("End")
     assert keys.focus()["id"] == "m8"
-    keys.to_message(7)
+    edits = [
+        (6, "Earlier point 6.", "Point 6, *revised*."),
+        (7, "Returns must be **voluntary**.", "Returns must be voluntary, safe and dignified."),
+    ]
+    for seq, old, new in edits:
+        keys.to_message(seq)
+        keys.press("e")
+        editor = page.locator(f"#m{seq} .edit-form textarea")
+        expect(editor).to_be_focused()
+        expect(editor).to_have_value(old)
+        keys.press("ControlOrMeta+a")
+        keys.type(new)
+        keys.press("Enter")
+        expect(page.locator(f"#m{seq} .edited")).to_be_visible()
+        assert keys.focus()["id"] == f"m{seq}"
+        assert Message.objects.get(space=space, seq=seq).body == new
+    expect(page.locator("#m6 .body em")).to_have_text("revised")
+    # Escape leaves an edit unchanged, focus back on the Edit button.
     keys.press("e")
-    expect(page.locator("#m7 .edit-form textarea")).to_be_focused()
-    keys.press("ControlOrMeta+a")
-    keys.type("Returns must be voluntary, safe and dignified.")
-    keys.press("Enter")
-    expect(page.locator("#m7 .body")).to_have_text("Returns must be voluntary, safe and dignified.")
-    expect(page.locator("#m7 .edited")).to_be_visible()
-    assert keys.focus()["id"] == "m7"
-    assert Message.objects.get(space=space, seq=7).body == "Returns must be voluntary, safe and dignified."
+    keys.press("Escape")
+    assert keys.focus()["action"] == "edit"
+    expect(page.locator("#m7 .edit-form")).to_have_count(0)
 
     # Amina moderates with the keyboard: deletes #7 from its toolbar, then mutes Kwame.
     amina, amina_keys = log_in_by_keyboard(browser, hub_url, "amina")
