@@ -312,3 +312,23 @@ def test_tab_walks_out_of_every_part_of_the_space_page(hub_url, chat, browser):
             break
     else:
         raise AssertionError("Shift+Tab never reached the top of the page")
+
+
+def test_the_language_is_chosen_with_the_keyboard(hub_url, chat, browser):
+    """Arrow keys on the language picker only move the choice (no page reloads at each step, WCAG
+    3.2.2); its button, back in view, changes the language."""
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    keys = Keyboard(page)
+    page.goto(f"{hub_url}/objectives/")
+    keys.tab_to("#language")
+    assert page.input_value("#language") == "en"
+    keys.press("ArrowUp")  # 中文
+    keys.press("ArrowUp")  # العربية
+    assert page.input_value("#language") == "ar"
+    assert page.url == f"{hub_url}/objectives/" and page.locator("html").get_attribute("lang") == "en"
+    keys.press("Tab")
+    assert keys.focused_matches(".language-picker button")
+    keys.follow("Enter")
+    page.wait_for_load_state()
+    assert page.url == f"{hub_url}/objectives/"
+    assert (page.locator("html").get_attribute("lang"), page.locator("html").get_attribute("dir")) == ("ar", "rtl")
