@@ -9,7 +9,7 @@ sockets its own way.
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, cast
 
 from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
@@ -25,6 +25,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from hub.db import database_sync_to_async
+from hub.errors import HubError
+from realtime.write_batches import StreamWriteBatcher, write_batcher
 
 if TYPE_CHECKING:
     from channels.consumer import _ChannelScope
@@ -52,13 +54,31 @@ def token_credential(user_id: int, key: str) -> str:
     return f"token:{user_id}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
 
-@database_sync_to_async
-def user_for_token(key: str) -> User | AnonymousUser:
-    token = Token.objects.select_related("user").filter(key=key).first()
-    user: User | None = token.user if token is not None else None  # drf-stubs leave Token.user untyped
-    if user is None or not user.is_active:
-        return AnonymousUser()
-    return user
+def users_for_tokens(keys: list[str]) -> list[User | AnonymousUser]:
+    """The active user of each token key (anonymous for an unknown key), in one query."""
+    tokens = Token.objects.select_related("user").filter(key__in=set(keys))
+    users: dict[str, User] = {token.key: token.user for token in tokens}  # drf-stubs leave Token.user untyped
+    return [user if (user := users.get(key)) is not None and user.is_active else AnonymousUser() for key in keys]
+
+
+_users_for_tokens = database_sync_to_async(users_for_tokens)
+
+
+async def _read_tokens(keys: list[str]) -> list[User | AnonymousUser | HubError]:
+    return list(await _users_for_tokens(keys))
+
+
+async def user_for_token(key: str) -> User | AnonymousUser:
+    """The token's user. The lookups of sockets that arrive while one batch is being read go
+    together in the next query (``realtime.write_batches``): a crowd connecting at once shares them."""
+    batcher: StreamWriteBatcher[str, User | AnonymousUser] = write_batcher(
+        TOKEN_BATCHER, _read_tokens, batch_max=TOKEN_BATCH_MAX
+    )
+    return await batcher.submit(key)
+
+
+TOKEN_BATCHER = "accounts.socket_tokens"  # noqa: S105 (a batcher's name)
+TOKEN_BATCH_MAX = 500
 
 
 async def user_for_session(cookie_header: str | None) -> AbstractBaseUser | AnonymousUser:
@@ -87,4 +107,7 @@ class SocketAuthMiddleware(BaseMiddleware):
         # The scope's "user" is the user itself rather than Channels' lazy wrapper that its stubs
         # name (the same interface), and "credential" is the Hub's own key.
         authenticated = cast("_ChannelScope", dict(scope, user=user, credential=credential))
-        return await super().__call__(authenticated, receive, send)
+        # Already a copy: BaseMiddleware.__call__ would copy it again, and every copy lives as long
+        # as the socket.
+        inner = cast("Callable[..., Awaitable[_ChannelApplication]]", self.inner)  # an ASGI 3 application
+        return await inner(authenticated, receive, send)

@@ -17,12 +17,14 @@ from discussions import schema as o
 from discussions import serializers as s
 from discussions.models import Message, Space
 from discussions.schema import paginated
+from discussions.selectors.presence import online_page
 from discussions.selectors.spaces import SpaceWithMemberCount
 from discussions.services import editing, moderation, posting, reactions, read_markers, reports, spaces
 from discussions.services.access import SpaceAccess, require_moderator, space_access_by_slug
 from discussions.streams import space_group
 from hub.api import validated
 from hub.openapi import api_errors
+from hub.pagination import page_body, page_request
 from realtime.presence import online_usernames
 
 AUTHENTICATED = [permissions.IsAuthenticated]
@@ -155,6 +157,20 @@ class SpaceMembersView(APIView):
             selectors.members_of(access.space),
             lambda membership: payloads.member_payload(membership, online=membership.user.username in online),
         )
+
+
+class SpaceOnlineView(APIView):
+    """Who is online, by username, a page at a time: page 1 is what a socket's ``hello`` names."""
+
+    @extend_schema(operation_id="space_online_list", parameters=[o.PAGE, o.PAGE_SIZE],
+                   responses={200: paginated(o.OnlineUserOut)})  # fmt: skip
+    @api_errors(403)
+    def get(self, request: Request, slug: str) -> Response:
+        access = _access(request, slug)
+        page = page_request(request, default_size=payloads.HELLO_ONLINE_PAGE, max_size=payloads.HELLO_ONLINE_PAGE)
+        count, users = online_page(access.space, page)
+        results = [payloads.online_user_payload(user.username, user.display_name) for user in users]
+        return Response(page_body(request, page, count=count, results=results))
 
 
 class SpaceModeratorsView(APIView):

@@ -1,4 +1,10 @@
-"""The space socket, ``/ws/spaces/{slug}/[?after=SEQ]``: thin, over services and the realtime package."""
+"""The space socket, ``/ws/spaces/{slug}/[?after=SEQ]``: thin, over services and the realtime package.
+
+A crowd that connects at once shares its database work: the access checks of the sockets that
+arrive while one batch is being checked go together in the next (one statement per space), the
+last seq comes from the process's feed and the replay from its cache of encoded messages
+(``realtime.replay``), and ``hello`` carries the first page of who is online with the count.
+"""
 
 from typing import Any
 
@@ -18,10 +24,10 @@ from hub.errors import ErrorCode, HubError
 from realtime.consumer import StreamConsumer, StreamOpening, StreamStart
 from realtime.frames import pong_frame
 from realtime.publish import apublish
+from realtime.wire import Outgoing
 from realtime.write_batches import StreamWriteBatcher, WriteBatch, write_batcher
 
-_socket_access = database_sync_to_async(sockets.socket_access)
-_socket_start = database_sync_to_async(sockets.socket_start)
+_socket_access_many = database_sync_to_async(sockets.socket_access_many)
 _write_posts = database_sync_to_async(posting.message_post_many)
 _edit_by_seq = database_sync_to_async(editing.message_edit_by_seq)
 _delete_by_seq = database_sync_to_async(editing.message_delete_by_seq)
@@ -43,17 +49,25 @@ class SpaceConsumer(StreamConsumer):
         assert isinstance(user, User)  # noqa: S101 (the AUTH_USER_MODEL; connect refused anonymous sockets)
         self.user = user
         self.slug = self.scope["url_route"]["kwargs"]["slug"]
-        access = await _socket_access(slug=self.slug, user=user)
+        access = await write_batcher(ACCESS_BATCHER, _check_access, batch_max=ACCESS_BATCH_MAX).submit(
+            (self.slug, user)
+        )
         self.space_id = access.space.pk
         return StreamOpening(stream_id=access.space.pk, role=access.role, context=access)
 
     async def start_stream(self, opening: StreamOpening, after: int | None) -> StreamStart:
         access: SpaceAccess = opening.context
-        start = await _socket_start(space=access.space, after=after)
-        online = await self.fanout.online(self.group)
-        hello = payloads.hello_frame(space_slug=self.slug, last_seq=start.last_seq, role=access.role, online=online)
-        return StreamStart(hello=hello, last_seq=start.last_seq, replay=start.replay,
-                           truncated_from=start.truncated_from)  # fmt: skip
+        replay: list[tuple[int, Outgoing]] = []
+        if after is None:
+            last_seq, truncated_from = self.fanout.live_seq(self.group), None
+        else:
+            last_seq, replay, truncated_from = await self.fanout.replay(
+                self.group, after, settings.DISCUSSION_REPLAY_LIMIT
+            )
+        online = await self.fanout.online_now(self.group)
+        hello = payloads.hello_frame(space_slug=self.slug, last_seq=last_seq, role=access.role,
+                                     online=online[: payloads.HELLO_ONLINE_PAGE], online_count=len(online))  # fmt: skip
+        return StreamStart(hello=hello, last_seq=last_seq, replay=replay, truncated_from=truncated_from)
 
     async def on_frame(self, frame: Any) -> None:
         user = self.user
@@ -95,6 +109,14 @@ class SpaceConsumer(StreamConsumer):
         user = self.user
         if await self.fanout.typing_allowed(self.group, user.pk):
             await apublish(space_envelope(self.space_id, payloads.typing_frame(user.username), exclude_user_id=user.pk))
+
+
+ACCESS_BATCHER = "discussions.socket_access"
+ACCESS_BATCH_MAX = 500
+
+
+async def _check_access(requests: list[tuple[str, User]]) -> list[SpaceAccess | HubError]:
+    return await _socket_access_many(requests)
 
 
 def _write_many(slug: str) -> WriteBatch[posting.PostRequest, posting.PostResult]:

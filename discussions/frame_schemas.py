@@ -21,6 +21,7 @@ SPACE_SOCKET_FRAMES: dict[str, Schema] = {
             "last_seq": {"type": "integer", "minimum": 0},
             "role": ROLE,
             "online": {"type": "array", "items": STRING},
+            "online_count": {"type": "integer", "minimum": 0},
         },
     ),
     "message.new": frame_schema("message.new", {"message": MESSAGE}),

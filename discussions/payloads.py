@@ -76,6 +76,11 @@ class TopicPayload(TypedDict):
     last_seq: int | None
 
 
+class OnlineUserPayload(TypedDict):
+    username: str
+    display_name: str
+
+
 class MemberPayload(TypedDict):
     username: str
     display_name: str
@@ -120,7 +125,8 @@ class HelloFrame(TypedDict):
     space: str
     last_seq: int
     role: str
-    online: list[str]
+    online: list[str]  # the first HELLO_ONLINE_PAGE, sorted; the rest: GET …/online/
+    online_count: int
 
 
 class MessageFrame(TypedDict):
@@ -219,8 +225,13 @@ def space_payload(space: Space, *, member_count: int) -> SpacePayload:
     }
 
 
-def hello_frame(*, space_slug: str, last_seq: int, role: str, online: list[str]) -> HelloFrame:
-    return {"type": "hello", "space": space_slug, "last_seq": last_seq, "role": role, "online": online}
+# How many of the users online ``hello`` names (the first, by username); ``GET …/online/`` pages them all.
+HELLO_ONLINE_PAGE = 100
+
+
+def hello_frame(*, space_slug: str, last_seq: int, role: str, online: list[str], online_count: int) -> HelloFrame:
+    return {"type": "hello", "space": space_slug, "last_seq": last_seq, "role": role, "online": online,
+            "online_count": online_count}  # fmt: skip
 
 
 def message_new_frame(message: Message, *, space_slug: str) -> MessageFrame:
@@ -264,6 +275,10 @@ def topic_payload(topic: Topic) -> TopicPayload:
         "message_count": topic.message_count,  # type: ignore[attr-defined]  # annotated by the selector
         "last_seq": topic.last_seq,  # type: ignore[attr-defined]
     }
+
+
+def online_user_payload(username: str, display_name: str) -> OnlineUserPayload:
+    return {"username": username, "display_name": display_name}
 
 
 def member_payload(membership: Membership, *, online: bool) -> MemberPayload:

@@ -76,6 +76,14 @@ class MemberOut(serializers.Serializer[None]):
     online = serializers.BooleanField()
 
 
+class OnlineUserOut(serializers.Serializer[None]):
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+
+
+PAGE_SIZE = OpenApiParameter("page_size", int, description="Items per page (at most 100; 100 by default).")
+
+
 class ReportOut(serializers.Serializer[None]):
     id = serializers.IntegerField()
     message = MessageOut()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("spaces/<slug:slug>/topics/", api.SpaceTopicsView.as_view()),
     path("spaces/<slug:slug>/questions/", api.SpaceQuestionsView.as_view()),
     path("spaces/<slug:slug>/members/", api.SpaceMembersView.as_view()),
+    path("spaces/<slug:slug>/online/", api.SpaceOnlineView.as_view()),
     path("spaces/<slug:slug>/moderators/", api.SpaceModeratorsView.as_view()),
     path("spaces/<slug:slug>/moderators/<str:username>/", api.SpaceModeratorDetailView.as_view()),
     path("spaces/<slug:slug>/bans/", api.SpaceBansView.as_view()),

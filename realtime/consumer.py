@@ -8,12 +8,13 @@ size limits, typed parsing of client frames, and ``error`` frames.
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -26,7 +27,7 @@ from realtime.fanout import ProcessFanout, process_fanout
 from realtime.frames import history_truncated_frame
 from realtime.streams import stream_group
 from realtime.subscriber import Subscriber
-from realtime.wire import raw_writer_for
+from realtime.wire import Outgoing, raw_writer_for, release_handshake
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +45,12 @@ class StreamOpening:
 class StreamStart:
     """What a socket is sent on accept: ``hello``, then ``replay`` (seq, encoded frame) ascending;
     ``truncated_from`` when more were missing than the replay limit; ``last_seq`` is where live
-    frames take over."""
+    frames take over. A replayed frame may be an ``Outgoing`` (``realtime.wire``) shared with other
+    sockets, as the fan-out's replay cache gives them: it is framed once for all of them."""
 
     hello: Mapping[str, Any]
     last_seq: int
-    replay: list[tuple[int, str]] = field(default_factory=list)
+    replay: Sequence[tuple[int, str | Outgoing]] = field(default_factory=list)
     truncated_from: int | None = None
 
 
@@ -79,9 +81,24 @@ class StreamConsumer(AsyncWebsocketConsumer):
         """One parsed client frame (an instance of a ``client_frames`` dataclass)."""
         raise NotImplementedError
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # Channels' AsyncConsumer.__call__ wraps every receive() in a task of its own and waits on
+        # it with asyncio.wait, so that a channel layer's messages can interleave; stream sockets
+        # have no layer channel (events come through the fan-out), and that task, its context and
+        # waiter were a few KiB of every idle socket. Messages are still dispatched one at a time.
+        self.scope = scope
+        self.channel_layer = None  # type: ignore[assignment]  # (as channel_layer_alias says)
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
+
     async def connect(self) -> None:
         # Accept first: a close code can only be sent on an accepted socket.
         await self.accept()
+        release_handshake(self.base_send)
         user = self.scope["user"]
         if user is None or not user.is_authenticated:
             await self.close(code=CloseCode.UNAUTHENTICATED)
@@ -108,13 +125,14 @@ class StreamConsumer(AsyncWebsocketConsumer):
         # Join the live feed first (buffering), then read what was missed: nothing falls between.
         await self.fanout.attach(self.group, self.subscriber)
         start = await self.start_stream(opening, after)
-        self.subscriber.send_now(dumps(start.hello))
+        # Everything the socket is sent on accept goes out in one write.
+        frames = [Outgoing(dumps(start.hello))]
         if after_error is not None:
-            self.subscriber.send_now(dumps(after_error.as_frame()))
-        for _seq, text in start.replay:
-            self.subscriber.send_now(text)
+            frames.append(Outgoing(dumps(after_error.as_frame())))
+        frames.extend(frame if isinstance(frame, Outgoing) else Outgoing(frame) for _seq, frame in start.replay)
         if start.truncated_from is not None:
-            self.subscriber.send_now(dumps(history_truncated_frame(start.truncated_from)))
+            frames.append(Outgoing(dumps(history_truncated_frame(start.truncated_from))))
+        self.subscriber.send_all(frames)
         last_replayed = start.replay[-1][0] if start.replay else 0
         self.subscriber.finish_replay(max(start.last_seq, last_replayed))
 

@@ -5,6 +5,7 @@ The channel layer carries *envelopes*, not frames: an envelope holds a frame alr
 (channels_redis serializes them with msgpack).
 """
 
+from collections.abc import Sequence
 from typing import Any, Final, Literal, NotRequired, TypedDict
 
 import orjson
@@ -23,6 +24,8 @@ class Envelope(TypedDict):
     ref_seq: NotRequired[int | None]  # the item an update is about: held until that item is out
     exclude: NotRequired[int | None]  # every socket but this user's
     roles: NotRequired[list[str] | None]  # only sockets with one of these roles
+    # Or several frames without a seq, each with its ``exclude`` (presence changes, coalesced):
+    frames: NotRequired[list[tuple[str, int | None]]]
     # Or an instruction about the stream's sockets of one user:
     close_user: NotRequired[int]  # close them, with ``code``
     set_role: NotRequired[str]  # their role is now this (with ``user``)
@@ -51,6 +54,16 @@ def frame_envelope(
         "ref_seq": ref_seq,
         "exclude": exclude_user_id,
         "roles": roles,
+    }
+
+
+def frames_envelope(kind: str, stream_id: int, frames: Sequence[tuple[Any, int | None]]) -> Envelope:
+    """Several frames for a stream's sockets in one envelope, each with the user it skips (or
+    ``None``): one publish, and one write per socket, for what would be many."""
+    return {
+        "type": ENVELOPE_TYPE,
+        "stream": stream_group(kind, stream_id),
+        "frames": [(orjson.dumps(frame).decode(), exclude) for frame, exclude in frames],
     }
 
 

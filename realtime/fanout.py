@@ -14,28 +14,51 @@ close or role envelope was lost.
 
 import asyncio
 import logging
+import time
 import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from channels.layers import get_channel_layer
 from django.conf import settings
 
 from hub.db import database_sync_to_async
+from hub.errors import HubError
 from realtime.codes import CloseCode
 from realtime.credentials import revoked_credentials
-from realtime.envelopes import ENVELOPE_TYPE, Envelope
+from realtime.envelopes import ENVELOPE_TYPE, Envelope, frames_envelope
 from realtime.feed import StreamFeed
-from realtime.presence import PresenceStore, announce_presence_change, presence_heartbeat_seconds, presence_store
+from realtime.presence import PresenceStore, announcements, presence_heartbeat_seconds, presence_store
 from realtime.publish import apublish
+from realtime.replay import replay_cache_items, replay_cache_seconds
 from realtime.streams import CONTROL_GROUP, StreamKind, parse_stream_group, stream_kind
 from realtime.subscriber import Subscriber
+from realtime.wire import Outgoing
+from realtime.write_batches import StreamWriteBatcher
 
 logger = logging.getLogger(__name__)
 
 GROUP_REFRESH_SECONDS = 3600  # channels_redis forgets group members after a day
 RECOVERY_RETRY_SECONDS = 1
+ONLINE_SNAPSHOT_SECONDS = 1.0  # how old a stream's list of who is online may be when a socket's hello reads it
+
+
+@dataclass(frozen=True)
+class _PresenceChange:
+    group: str
+    user_id: int
+    username: str
+    online: bool
+
+
+@dataclass(frozen=True)
+class Online:
+    """Who is online in a stream, as of ``at`` (monotonic): sorted usernames."""
+
+    usernames: list[str]
+    at: float
 
 
 class _KindReads:
@@ -67,6 +90,11 @@ class ProcessFanout:
         self._start_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        # Arrivals and departures that come while one batch of them is written share the next.
+        self._presence_writes: StreamWriteBatcher[_PresenceChange, None] = StreamWriteBatcher(
+            self._write_presence, batch_max=10_000
+        )
+        self._online: dict[str, Online] = {}  # by layer group, as the last presence write left it
 
     def _reads_of(self, group: str) -> _KindReads:
         kind_name, _stream_id = parse_stream_group(group)
@@ -76,6 +104,8 @@ class ProcessFanout:
         return reads
 
     async def _ensure_started(self) -> str:
+        if self._channel is not None:
+            return self._channel
         async with self._start_lock:
             if self._channel is None:
                 self._channel = await self.layer.new_channel(prefix="hubproc")
@@ -88,35 +118,76 @@ class ProcessFanout:
         """Add a socket to its stream's feed; subscribes this process to the stream on first use."""
         channel = await self._ensure_started()
         reads = self._reads_of(group)
-        async with self._stream_locks[group]:
-            feed = self.feeds.get(group)
-            if feed is None:
-                _kind, stream_id = parse_stream_group(group)
-                feed = self.feeds[group] = StreamFeed(stream_id, reads.read_missing, self._gap_wait, self._batch_window)
-                feed.subscribers.add(subscriber)
-                await self.layer.group_add(group, channel)
-                feed.initialize(await reads.last_seq(stream_id))
-            else:
-                feed.subscribers.add(subscriber)
-        if reads.kind.presence:
+        feed = self.feeds.get(group)
+        if feed is not None and feed.next_seq is not None:
+            first_of_user = feed.add(subscriber)  # the common case, without waiting for the lock
+        else:
+            async with self._stream_locks[group]:
+                feed = self.feeds.get(group)
+                if feed is None:
+                    _kind, stream_id = parse_stream_group(group)
+                    feed = self.feeds[group] = StreamFeed(
+                        stream_id, reads.read_missing, self._gap_wait, self._batch_window,
+                        cache_items=replay_cache_items(), cache_seconds=replay_cache_seconds(),
+                    )  # fmt: skip
+                    first_of_user = feed.add(subscriber)
+                    await self.layer.group_add(group, channel)
+                    feed.initialize(await reads.last_seq(stream_id))
+                else:
+                    first_of_user = feed.add(subscriber)
+        if reads.kind.presence and first_of_user:
             await self._presence_change(group, subscriber, online=True)
 
     async def detach(self, group: str, subscriber: Subscriber) -> None:
         subscriber.stop()
         feed = self.feeds.get(group)
-        if feed is None or subscriber not in feed.subscribers:
+        if feed is None:
             return
-        feed.subscribers.discard(subscriber)
-        still_here = any(other.user_id == subscriber.user_id for other in feed.subscribers)
-        if not still_here and self._reads_of(group).kind.presence:
+        if feed.discard(subscriber) and self._reads_of(group).kind.presence:
             await self._presence_change(group, subscriber, online=False)
 
+    def live_seq(self, group: str) -> int:
+        """For a socket attached to ``group``: the seq after which its live frames take over."""
+        return self.feeds[group].last_seq
+
+    async def replay(self, group: str, after: int, limit: int) -> tuple[int, list[tuple[int, Outgoing]], int | None]:
+        """For a socket attached to ``group``, what it missed after ``after``: ``(last_seq, items,
+        truncated_from)`` (see ``StreamFeed.replay``)."""
+        return await self.feeds[group].replay(after, limit)
+
     async def _presence_change(self, group: str, subscriber: Subscriber, *, online: bool) -> None:
-        envelope = await announce_presence_change(
-            self.presence, group, user_id=subscriber.user_id, username=subscriber.username, online=online
-        )
-        if envelope is not None:
-            await apublish(envelope)
+        change = _PresenceChange(group, subscriber.user_id, subscriber.username, online)
+        try:
+            await self._presence_writes.submit(change)
+        except Exception:
+            logger.warning("presence unavailable", exc_info=True)
+
+    async def _write_presence(self, changes: list[_PresenceChange]) -> list[HubError | None]:
+        """One batch of arrivals and departures: one round trip to the presence store, then per
+        stream one envelope with the ``presence`` frames it calls for."""
+        by_stream: dict[str, dict[str, bool]] = {}
+        user_ids: dict[tuple[str, str], int] = {}
+        for change in changes:
+            by_stream.setdefault(change.group, {})[change.username] = change.online
+            user_ids[change.group, change.username] = change.user_id
+        states = await self.presence.change_many(by_stream)
+        now = time.monotonic()
+        for group, users in by_stream.items():
+            state = states[group]
+            self._online[group] = Online(state.usernames, now)
+            frames = [(frame, user_ids[group, frame["username"]]) for frame in announcements(users, state)]
+            if frames:
+                kind, stream_id = parse_stream_group(group)
+                await apublish(frames_envelope(kind, stream_id, frames))
+        return [None] * len(changes)
+
+    async def online_now(self, group: str) -> list[str]:
+        """Who is online in a stream, sorted: as this process's last presence write for it left it
+        (a crowd arriving together shares one read), or read afresh when that is over a second old."""
+        online = self._online.get(group)
+        if online is None or time.monotonic() - online.at > ONLINE_SNAPSHOT_SECONDS:
+            online = self._online[group] = Online(await self.online(group), time.monotonic())
+        return online.usernames
 
     async def typing_allowed(self, group: str, user_id: int) -> bool:
         try:
@@ -250,6 +321,7 @@ class ProcessFanout:
                 if feed is None or feed.subscribers:
                     continue
                 del self.feeds[group]
+                self._online.pop(group, None)
                 await self.layer.group_discard(group, self._channel)
 
     async def shutdown(self) -> None:

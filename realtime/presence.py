@@ -10,16 +10,15 @@ import logging
 import time
 import uuid
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 
 import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 
-from realtime.envelopes import Envelope, frame_envelope
-from realtime.frames import presence_frame
-from realtime.streams import parse_stream_group
+from realtime.frames import PresenceFrame, presence_frame
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +32,23 @@ def presence_ttl_seconds() -> float:
 def presence_heartbeat_seconds() -> float:
     """Entries are refreshed three times per lifetime, so one late heartbeat loses nobody."""
     return presence_ttl_seconds() / 3
+
+
+@dataclass(frozen=True)
+class StreamPresence:
+    """A stream's presence just after a batch of changes: how many live entries it had before
+    them, and each online user's live entries after (a user served by two processes has two)."""
+
+    entries_before: int
+    entries: Counter[str]
+
+    @property
+    def usernames(self) -> list[str]:
+        return sorted(self.entries)
+
+
+# stream -> {username: online}: this process's changes, the last one of each user in a batch.
+PresenceChanges = Mapping[str, Mapping[str, bool]]
 
 
 class MemoryPresence:
@@ -52,6 +68,15 @@ class MemoryPresence:
 
     async def refresh(self, entries: Iterable[tuple[str, str]]) -> None:
         return None
+
+    async def change_many(self, changes: PresenceChanges) -> dict[str, StreamPresence]:
+        states = {}
+        for stream, users in changes.items():
+            before = len(self._online.get(stream, ()))
+            for username, online in users.items():
+                await (self.add if online else self.remove)(stream, username)
+            states[stream] = StreamPresence(before, Counter(self._online.get(stream, Counter())))
+        return states
 
     async def online(self, stream: str) -> list[str]:
         return sorted(self._online.get(stream, ()))
@@ -112,6 +137,35 @@ class RedisPresence:
                 pipe.zremrangebyscore(key, "-inf", now)
                 pipe.expire(key, int(ttl * 2) + 1)
             await pipe.execute()
+
+    async def change_many(self, changes: PresenceChanges) -> dict[str, StreamPresence]:
+        """This process's arrivals and departures on many streams, and each stream's presence
+        after them, in one round trip: a crowd arriving together is one ``ZADD`` per stream."""
+        ttl = presence_ttl_seconds()
+        now = time.time()
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for stream, users in changes.items():
+                key = self._key(stream)
+                pipe.zcount(key, now, "+inf")
+                arrivals = {self._member(username): now + ttl for username, online in users.items() if online}
+                departures = [self._member(username) for username, online in users.items() if not online]
+                if arrivals:
+                    pipe.zadd(key, arrivals)
+                if departures:
+                    pipe.zrem(key, *departures)
+                pipe.zremrangebyscore(key, "-inf", now)
+                pipe.expire(key, int(ttl * 2) + 1)
+                pipe.zrangebyscore(key, now, "+inf")
+            replies = iter(await pipe.execute())
+        states: dict[str, StreamPresence] = {}
+        for stream, users in changes.items():
+            entries_before = next(replies)
+            # ZADD if any arrived, ZREM if any left, then ZREMRANGEBYSCORE and EXPIRE.
+            for _reply in range(any(users.values()) + (not all(users.values())) + 2):
+                next(replies)
+            entries = Counter(_member_username(member) for member in next(replies))
+            states[stream] = StreamPresence(int(entries_before), entries)
+        return states
 
     async def online(self, stream: str) -> list[str]:
         members = await self._redis.zrangebyscore(self._key(stream), time.time(), "+inf")
@@ -182,30 +236,23 @@ def _sync_client() -> redis.Redis:
 PresenceStore = MemoryPresence | RedisPresence
 
 
-async def announce_presence_change(
-    store: PresenceStore, stream: str, *, user_id: int, username: str, online: bool
-) -> Envelope | None:
-    """Record a user's arrival or departure; the envelope to publish if it changes who is online.
+def announcements(changes: Mapping[str, bool], state: StreamPresence) -> list[PresenceFrame]:
+    """The ``presence`` frames a batch of this process's changes to one stream calls for: a user
+    who came online (no other process serves them) or went offline (none does), net of the
+    batch (a user who came and went within it is announced gone at most).
 
     Announcing each arrival to everyone costs O(online) frames per join, O(n²) for a crowd
-    arriving together; past ``REALTIME_PRESENCE_BROADCAST_LIMIT`` clients read presence from hello and the
-    members list, and the full list is not even read here (a count decides).
+    arriving together; when the stream has ``REALTIME_PRESENCE_BROADCAST_LIMIT`` entries or more,
+    before or after the batch, clients read presence from hello and the REST lists instead, and
+    nothing is announced (a batch of 500 arrivals into an empty room would otherwise be 500
+    frames to each of 500 sockets).
     """
-    limit = settings.REALTIME_PRESENCE_BROADCAST_LIMIT
-    try:
-        if online:
-            crowded = await store.count(stream) >= limit
-            before = [] if crowded else await store.online(stream)
-            await store.add(stream, username)
-            changed = not crowded and username not in before
-        else:
-            await store.remove(stream, username)
-            crowded = await store.count(stream) >= limit
-            changed = not crowded and username not in await store.online(stream)
-    except Exception:
-        logger.warning("presence unavailable", exc_info=True)
-        return None
-    if not changed:
-        return None
-    kind, stream_id = parse_stream_group(stream)
-    return frame_envelope(kind, stream_id, presence_frame(username, online=online), exclude_user_id=user_id)
+    if max(state.entries_before, sum(state.entries.values())) >= settings.REALTIME_PRESENCE_BROADCAST_LIMIT:
+        return []
+    frames = []
+    for username, online in changes.items():
+        if online and state.entries[username] == 1:
+            frames.append(presence_frame(username, online=True))
+        elif not online and state.entries[username] == 0:
+            frames.append(presence_frame(username, online=False))
+    return frames

@@ -74,17 +74,31 @@ class Subscriber:
         self._send = send
         self._close = close
         self._raw = raw
-        self._queue: deque[Outgoing] = deque()
-        self._ready = asyncio.Event()
+        # The queue, its event and the writer task are made when a frame first has to wait: most
+        # sockets write every frame at once and never need them (they were a few KiB of every
+        # idle socket's memory).
+        self._queue: deque[Outgoing] | None = None
+        self._ready: asyncio.Event | None = None
         self._buffer: list[tuple[int | None, Outgoing]] | None = []
         self._queue_max = queue_max
         self.last_seq = 0
         self.closed = False
-        self._writer = asyncio.create_task(self._write_loop())
+        self._writer: asyncio.Task[None] | None = None
 
     def send_now(self, text: str) -> None:
         """Queue a frame for this socket alone (hello, replay, answers to its own frames)."""
         self._enqueue(Outgoing(text))
+
+    def send_all(self, frames: list[Outgoing]) -> None:
+        """Frames for this socket alone, in order: one write when nothing is queued ahead of them
+        (a resumer's hello and replay)."""
+        raw = self._raw
+        if self.closed or raw is None or self._queue or not raw.writable_now() or len(frames) < 2:
+            for outgoing in frames:
+                self._enqueue(outgoing)
+            return
+        if raw.open:
+            raw.write(b"".join(outgoing.frame for outgoing in frames))
 
     def offer(self, seq: int | None, outgoing: Outgoing) -> None:
         """A frame from the feed, shared with the other subscribers."""
@@ -124,7 +138,7 @@ class Subscriber:
     @property
     def queued(self) -> int:
         """Frames waiting for this socket (buffered during replay, or queued for the writer)."""
-        return len(self._queue) + len(self._buffer or ())
+        return len(self._queue or ()) + len(self._buffer or ())
 
     def _offer_live(self, seq: int | None, outgoing: Outgoing) -> None:
         if seq is not None:
@@ -141,6 +155,9 @@ class Subscriber:
             if raw.open:
                 raw.write(outgoing.frame)
             return
+        if self._queue is None or self._ready is None:
+            self._queue, self._ready = deque(), asyncio.Event()
+            self._writer = asyncio.get_running_loop().create_task(self._write_loop(self._queue, self._ready))
         if len(self._queue) >= self._queue_max:
             logger.info("socket too slow, closing it to resync", extra={"user_id": self.user_id})
             self.close(CloseCode.RESYNC)
@@ -152,19 +169,23 @@ class Subscriber:
         if self.closed:
             return
         self.closed = True
-        self._writer.cancel()
-        self._queue.clear()  # nothing more goes to this socket; free what it held
+        if self._writer is not None:
+            self._writer.cancel()
+        if self._queue is not None:
+            self._queue.clear()  # nothing more goes to this socket; free what it held
         task = asyncio.get_running_loop().create_task(self._close(int(code)))
         _background.add(task)
         task.add_done_callback(_background.discard)
 
     def stop(self) -> None:
         self.closed = True
-        self._writer.cancel()
-        self._queue.clear()
+        if self._writer is not None:
+            self._writer.cancel()
+        if self._queue is not None:
+            self._queue.clear()
 
-    async def _write_loop(self) -> None:
-        queue, ready, send, raw = self._queue, self._ready, self._send, self._raw
+    async def _write_loop(self, queue: deque[Outgoing], ready: asyncio.Event) -> None:
+        send, raw = self._send, self._raw
         try:
             while True:
                 await ready.wait()

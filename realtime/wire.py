@@ -13,6 +13,7 @@ bytes on every connection. Flow control is the protocol's own: nothing is writte
 has paused writing, and the subscriber queues meanwhile.
 """
 
+import logging
 import struct
 from typing import TYPE_CHECKING, Protocol
 
@@ -20,6 +21,8 @@ from asgiref.typing import ASGISendCallable
 
 if TYPE_CHECKING:
     from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+logger = logging.getLogger(__name__)
 
 _FIN_TEXT = 0x81
 
@@ -88,12 +91,51 @@ class RawWriter:
         self._protocol.transport.write(frame)
 
 
+def release_handshake(send: ASGISendCallable) -> None:
+    """Let go of what uvicorn's sans-I/O protocol keeps of an accepted socket's handshake.
+
+    It holds the upgrade request and its response (two header maps and their strings, about
+    3 KiB) for the life of the connection, though nothing reads them once the socket is accepted:
+    a tenth of what an idle socket costs. Anything else than an accepted sans-I/O connection is
+    left alone.
+    """
+    protocol = getattr(send, "__self__", None)
+    try:
+        from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+    except ImportError:  # pragma: no cover (uvicorn without the sans-I/O implementation)
+        return
+    if isinstance(protocol, WebSocketsSansIOProtocol) and protocol.handshake_complete:
+        for name in ("request", "response"):
+            if hasattr(protocol, name):
+                setattr(protocol, name, None)
+
+
 def raw_writer_for(send: ASGISendCallable) -> RawWriter | None:
     protocol = getattr(send, "__self__", None)
     try:
         from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
     except ImportError:  # pragma: no cover (uvicorn without the sans-I/O implementation)
+        _warn_once("uvicorn has no sans-I/O WebSocket implementation")
         return None
-    if not isinstance(protocol, WebSocketsSansIOProtocol) or protocol.conn.extensions:
+    if not isinstance(protocol, WebSocketsSansIOProtocol):
+        _warn_once(f"the server's WebSocket protocol is {type(protocol).__name__}, not uvicorn's websockets-sansio")
+        return None
+    if protocol.conn.extensions:
+        _warn_once("permessage-deflate was negotiated")
         return None
     return RawWriter(protocol)
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(reason: str) -> None:
+    """Said once per process: sockets still work, one ASGI ``send`` per recipient per frame."""
+    if reason in _warned:
+        return
+    _warned.add(reason)
+    logger.warning(
+        "WebSocket fan-out without its fast path (%s): every frame is framed again for every socket. "
+        "Start the Hub with `python -m config.serve` (uvicorn, websockets-sansio, no permessage-deflate).",
+        reason,
+    )

@@ -1,16 +1,13 @@
-"""Reads behind a space socket: the handshake's access check, what a (re)connecting socket catches
-up on, gap fills, and the periodic re-check of who may still read."""
-
-from dataclasses import dataclass
+"""Reads behind a space socket: the handshake's access checks, the messages a feed or a resuming
+socket lacks (gap fills, replay cache fills), and the periodic re-check of who may still read."""
 
 import orjson
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
 from discussions import payloads
 from discussions.models import Message, Space
-from discussions.selectors.spaces import messages_with_authors, newest_messages
+from discussions.selectors.spaces import messages_with_authors
 from discussions.services import hot_statements
 from discussions.services.access import SpaceAccess, access_from_facts, not_found
 from hub.errors import HubError
@@ -18,41 +15,33 @@ from realtime.codes import CloseCode
 from realtime.streams import ReaderCheck
 
 
-@dataclass(frozen=True)
-class SocketStart:
-    last_seq: int
-    replay: list[tuple[int, str]]  # (seq, encoded message.new frame), ascending
-    truncated_from: int | None  # set when more were missing than the replay limit
-
-
 def encoded_message_new(message: Message, space_slug: str) -> str:
     return orjson.dumps(payloads.message_new_frame(message, space_slug=space_slug)).decode()
 
 
-def socket_access(*, slug: str, user: User) -> SpaceAccess:
-    """The handshake's access check: ``access.space_access_by_slug`` in one prepared statement,
-    since a crowd connecting at once passes through it one socket after another."""
-    found = hot_statements.space_with_caller(slug=slug, user_id=user.pk, now=timezone.now())
-    if found is None:
-        raise not_found()
-    space, caller = found
-    return access_from_facts(space, user, caller)
-
-
-def socket_start(*, space: Space, after: int | None) -> SocketStart:
-    """Catch-up for a socket whose access was checked. Call *after* the socket is in its space's feed.
-
-    With ``after``, every message with seq > after, oldest first; when more than the replay limit
-    are missing, only the newest ``limit`` of them, and ``truncated_from`` says where they begin.
-    """
-    last_seq = space_last_seq(space.pk)
-    if after is None or after >= last_seq:
-        return SocketStart(last_seq, [], None)
-    limit = settings.DISCUSSION_REPLAY_LIMIT
-    messages = newest_messages(space, limit, after=after)
-    replay = [(message.seq, encoded_message_new(message, space.slug)) for message in messages]
-    truncated_from = replay[0][0] if last_seq - after > limit and replay else None
-    return SocketStart(last_seq, replay, truncated_from)
+def socket_access_many(requests: list[tuple[str, User]]) -> list[SpaceAccess | HubError]:
+    """The handshake's access check of every socket in a batch (``(slug, user)`` each), one
+    statement per space (``hot_statements.space_with_callers``): a crowd connecting at once
+    shares it. Each outcome is the socket's access, or the ``HubError`` that refuses it alone
+    (404 for a space that does not exist or that it may not know of, 403 if banned)."""
+    now = timezone.now()
+    by_slug: dict[str, list[int]] = {}
+    for index, (slug, _user) in enumerate(requests):
+        by_slug.setdefault(slug, []).append(index)
+    outcomes: list[SpaceAccess | HubError] = [not_found()] * len(requests)
+    for slug, indexes in by_slug.items():
+        user_ids = list(dict.fromkeys(requests[index][1].pk for index in indexes))
+        found = hot_statements.space_with_callers(slug=slug, user_ids=user_ids, now=now)
+        if found is None:
+            continue
+        space, callers = found
+        for index in indexes:
+            user = requests[index][1]
+            try:
+                outcomes[index] = access_from_facts(space, user, callers[user.pk])
+            except HubError as error:
+                outcomes[index] = error
+    return outcomes
 
 
 def missing_messages(space_id: int, from_seq: int, to_seq: int) -> list[tuple[int, str]]:

@@ -54,6 +54,22 @@ def space_with_caller(*, slug: str, user_id: int, now: datetime) -> tuple[Space,
     return _space_from(row[:columns]), _caller_from(row[columns:])
 
 
+def space_with_callers(*, slug: str, user_ids: list[int], now: datetime) -> tuple[Space, dict[int, CallerFacts]] | None:
+    """The space and each caller's membership, ban and mute in it, in one statement (no lock): the
+    access checks of sockets that open together."""
+    params: dict[str, Any] = {"slug": slug, "now": connection.ops.adapt_datetimefield_value(now)}
+    for name, user_id in zip(_caller_names(len(user_ids)), user_ids, strict=True):
+        params[name] = user_id
+    with connection.cursor() as cursor:
+        cursor.execute(_space_with_callers_sql(len(user_ids)), params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    columns = len(Space._meta.concrete_fields)
+    space = _space_from(rows[0][1 : 1 + columns])
+    return space, {user_ids[row[0]]: _caller_from(row[1 + columns :]) for row in rows}
+
+
 def lock_space(slug: str) -> Space | None:
     """The space, its row locked until the transaction ends (which serializes posts); ``None``
     if there is no such slug."""
@@ -196,6 +212,29 @@ def _space_with_caller_sql_for(vendor: str) -> str:
         f"SELECT {columns}, {caller_columns} FROM {_table(Space)} s {caller_joins} "
         f"WHERE s.{_column(Space, 'slug')} = %(slug)s"
     )
+
+
+def _space_with_callers_sql(callers: int) -> str:
+    return _space_with_callers_sql_for(connection.vendor, callers)
+
+
+@functools.lru_cache(maxsize=256)  # one per batch size; batches are at most the consumer's ACCESS_BATCH_MAX
+def _space_with_callers_sql_for(vendor: str, callers: int) -> str:
+    """Parameters: ``slug``, ``now`` and each caller's ``user_<i>`` (``_caller_names``); each row
+    starts with the caller's index. No row when there is no such space."""
+    columns = ", ".join(f"s.{_name(field)}" for field in Space._meta.concrete_fields)
+    caller_columns, caller_joins = _caller_sql(space=f"s.{_pk(Space)}", user="c.user_id")
+    rows = ", ".join(f"({index}, %({name})s)" for index, name in enumerate(_caller_names(callers)))
+    return (
+        f"WITH c(idx, user_id) AS (VALUES {rows}) "
+        f"SELECT c.idx, {columns}, {caller_columns} FROM {_table(Space)} s CROSS JOIN c {caller_joins} "
+        f"WHERE s.{_column(Space, 'slug')} = %(slug)s"
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _caller_names(callers: int) -> tuple[str, ...]:
+    return tuple(f"user_{index}" for index in range(callers))
 
 
 def _caller_sql(*, space: str, user: str) -> tuple[str, str]:

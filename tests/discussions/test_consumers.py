@@ -54,10 +54,11 @@ class TestHandshake:
         await db(post)(space, moderator)
         first = await connect(moderator, space.slug)
         assert first.hello == {"type": "hello", "space": space.slug, "last_seq": 1, "role": "moderator",
-                               "online": [moderator.username]}  # fmt: skip
+                               "online": [moderator.username], "online_count": 1}  # fmt: skip
         second = await connect(visitor, space.slug)
         assert second.hello["role"] == "visitor"
         assert second.hello["online"] == sorted([moderator.username, visitor.username])
+        assert second.hello["online_count"] == 2
         assert await receive_until(first, "presence") == {
             "type": "presence",
             "username": visitor.username,

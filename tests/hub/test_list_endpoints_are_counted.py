@@ -18,6 +18,7 @@ QUERY_COUNT_TESTS = {
     "/api/v1/spaces/": "tests.discussions.test_api_query_counts:test_spaces_list",
     "/api/v1/spaces/{slug}/topics/": "tests.discussions.test_api_query_counts:test_topics_list",
     "/api/v1/spaces/{slug}/members/": "tests.discussions.test_api_query_counts:test_members_list",
+    "/api/v1/spaces/{slug}/online/": "tests.discussions.test_storm_presence:test_online_list_is_constant_in_queries",
     "/api/v1/spaces/{slug}/reports/": "tests.discussions.test_api_query_counts:test_reports_list",
     "/api/v1/spaces/{slug}/moderation-log/": "tests.discussions.test_api_query_counts:test_moderation_log_list",
     "/api/v1/spaces/{slug}/messages/": "tests.discussions.test_api_query_counts:test_messages_list",
