@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint format migrate messages compile-messages e2e bench bench-quick bench-search bench-announce soak clean
+.PHONY: run test lint format migrate messages compile-messages e2e bench bench-quick bench-search bench-announce bench-storms soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.ban_latency
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.announce
+	$(BIN)/python -m bench.storms
 
 # Expert search over 10k, 30k and 100k seeded experts, the Hub against a naive DRF SearchFilter
 # (docs/benchmarks.md, "Expert search"); SEARCH_ARGS=--quick for 10k only.
@@ -84,6 +85,12 @@ bench-search: $(VENV)/.installed-bench
 bench-announce: $(VENV)/.installed-bench
 	scripts/ensure_services.sh
 	$(BIN)/python -m bench.announce $(ANNOUNCE_ARGS)
+
+# Connection and reconnection storms (N = 250 to 2,000) on one Hub process beside a bare websockets server
+# (docs/benchmarks.md, "Storms"); STORMS_ARGS=--quick for N = 250 and 1,000 only.
+bench-storms: $(VENV)/.installed-bench
+	scripts/ensure_services.sh
+	$(BIN)/python -m bench.storms $(STORMS_ARGS)
 
 # A reconnect storm of 1,000 clients, then 500 idle + 50 chatty sockets for SOAK_MINUTES (default 3).
 soak: $(VENV)/.installed-bench
