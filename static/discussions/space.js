@@ -69,10 +69,13 @@
     item.dataset.author = message.author.username;
     item.dataset.authorName = authorName(message.author);
     if (message.pinned) item.dataset.pinned = "";
-    item.append(element("strong", "author", authorName(message.author)));
+    // What people wrote takes its own direction (an English message on an Arabic page).
+    const author = element("strong", "author", authorName(message.author));
+    author.dir = "auto";
+    item.append(author);
     const body = element("div", "body");
     if (message.deleted) body.append(element("em", "", gettext("This message was deleted.")));
-    else body.innerHTML = message.html; // sanitized on the server (markdown-it + nh3)
+    else { body.dir = "auto"; body.innerHTML = message.html; } // sanitized on the server (markdown-it + nh3)
     item.append(body);
     const meta = element("p", "message-meta");
     if (message.reply_to) {
@@ -83,7 +86,11 @@
     const anchor = element("a", "seq", `#${message.seq}`);
     anchor.href = `#m${message.seq}`;
     meta.append(anchor, " ");
-    if (message.topic) meta.append(element("span", "topic", message.topic), " ");
+    if (message.topic) {
+      const topic = element("span", "topic", message.topic);
+      topic.dir = "auto";
+      meta.append(topic, " ");
+    }
     const time = element("time", "", formatTime(message.created_at));
     time.dateTime = message.created_at;
     meta.append(time);
@@ -501,6 +508,7 @@
     const form = element("form", "edit-form");
     const field = element("textarea");
     field.id = `edit-${seq}`;
+    field.dir = "auto";
     field.rows = 3;
     field.maxLength = 10000;
     field.value = known.body;

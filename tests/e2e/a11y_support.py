@@ -117,6 +117,7 @@ class SeededHub:
 MODERATOR = "amina"
 MEMBER = "kwame"
 CHAT_MESSAGES = 28
+ARABIC_MESSAGE = 11  # the seq of the one message written in Arabic
 
 
 def seed_hub() -> SeededHub:
@@ -153,6 +154,8 @@ def seed_hub() -> SeededHub:
         body = f"Point {index + 1}: border cooperation **works** when @{MODERATOR} says so."
         if index == 3:
             body = "A list:\n\n- one\n- two\n\n> a quote\n\n`code` and a [link](https://www.example.org/)"
+        if index == ARABIC_MESSAGE - 1:
+            body = "التعاون عبر الحدود ينجح عندما تتفق الدول."
         topic = "Routes" if index % 7 == 0 else None
         posted = message_post(slug=space.slug, author=authors[index % 2], body=body, reply_to=reply_to, topic=topic)
         messages.append(posted.message)

@@ -3,11 +3,11 @@
 Measured from the boxes Chromium lays out (a desktop-wide viewport, where the sidebars are
 columns): the facet sidebar and the objective menu sit on the right, the chat reads from the right
 (author at the right edge of a message, the space's side column on the left), and a message's
-toolbar moves forward with the left arrow."""
+toolbar moves forward with the left arrow. Messages keep the direction they were written in."""
 
 import pytest
 
-from tests.e2e.a11y_support import MODERATOR, log_in, new_context, seed_hub, start_hub, stop_hub
+from tests.e2e.a11y_support import ARABIC_MESSAGE, MODERATOR, log_in, new_context, seed_hub, start_hub, stop_hub
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -77,6 +77,10 @@ def test_sidebars_and_the_chat_follow_the_reading_direction(hub_url, seeded, bro
         assert author["x"] - item["x"] < 16 and meta["x"] >= right(author) - 1
     first, second = (box(message, f".message-actions button >> nth={index}") for index in (0, 1))
     assert (second["x"] < first["x"]) is rtl  # the toolbar runs in the reading direction
+    # What people wrote keeps its own direction on either page.
+    direction = "(el) => getComputedStyle(el).direction"
+    assert message.locator(".body").evaluate(direction) == "ltr"
+    assert page.locator(f"#m{ARABIC_MESSAGE} .body").evaluate(direction) == "rtl"
     send = box(page, "#composer button[type=submit]")
     textarea = box(page, "#composer-body")
     assert (centre(send) < centre(textarea)) is rtl  # Send at the end of its row
