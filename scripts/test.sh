@@ -71,6 +71,7 @@ if [ "$only" != embedded ]; then
 fi
 
 scripts/ensure_chromium.sh || exit 1
+scripts/ensure_axe.sh || exit 1
 
 do_services=0 do_embedded=0
 [ "$only" = embedded ] || [ "$services" = 0 ] || do_services=1
