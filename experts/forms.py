@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrPromise
 from rest_framework import serializers
 
@@ -176,7 +177,7 @@ class ExpertProfileForm(forms.Form):
     """Create or change a profile; checked by ``ExpertCreateSerializer`` / ``ExpertChangeSerializer``."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=pgettext_lazy("an expert's position", "Title"), max_length=200, required=False)
     organization = forms.CharField(label=_("Organization"), max_length=200, required=False)
     bio = forms.CharField(label=_("Biography"), required=False, widget=forms.Textarea(attrs={"rows": 8}), strip=False)
     email = forms.EmailField(
