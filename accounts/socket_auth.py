@@ -26,6 +26,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import User
 from hub.db import database_sync_to_async
 from hub.errors import HubError
+from realtime.fanout import HANDSHAKE_BATCH_MAX
 from realtime.write_batches import StreamWriteBatcher, write_batcher
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ async def user_for_token(key: str) -> User | AnonymousUser:
 
 
 TOKEN_BATCHER = "accounts.socket_tokens"  # noqa: S105 (a batcher's name)
-TOKEN_BATCH_MAX = 500
+TOKEN_BATCH_MAX = HANDSHAKE_BATCH_MAX
 
 
 async def user_for_session(cookie_header: str | None) -> AbstractBaseUser | AnonymousUser:

