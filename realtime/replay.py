@@ -28,6 +28,17 @@ def replay_cache_items() -> int:
     return int(getattr(settings, "REALTIME_REPLAY_CACHE_ITEMS", 1000))
 
 
+def replay_cache_bytes() -> int:
+    """What one stream's cached frames may weigh (``REALTIME_REPLAY_CACHE_BYTES``): a flood of long
+    messages must not make every space's cache tens of megabytes (the slow-reader fault test)."""
+    return int(getattr(settings, "REALTIME_REPLAY_CACHE_BYTES", 1024 * 1024))
+
+
+def _weight(frame: Outgoing) -> int:
+    # Its text and, once made, its wire bytes: about twice the text.
+    return 2 * len(frame.text) + 64
+
+
 def replay_cache_seconds() -> float:
     """How long a cached item is trusted (``REALTIME_REPLAY_CACHE_SECONDS``)."""
     return float(getattr(settings, "REALTIME_REPLAY_CACHE_SECONDS", 60))
@@ -42,8 +53,12 @@ class Fill:
 
 
 class ReplayCache:
-    def __init__(self, capacity: int, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, capacity: int, ttl: float, clock: Callable[[], float] = time.monotonic, max_bytes: int | None = None
+    ) -> None:
         self._capacity = capacity
+        self._max_bytes = replay_cache_bytes() if max_bytes is None else max_bytes
+        self._bytes = 0
         self._ttl = ttl
         self._clock = clock
         self._items: dict[int, tuple[Outgoing, float]] = {}  # seq -> (encoded frame, when stored)
@@ -53,19 +68,34 @@ class ReplayCache:
         return len(self._items)
 
     def store(self, seq: int, frame: Outgoing) -> None:
+        weight = _weight(frame)
+        if weight > self._max_bytes:
+            self.invalidate(seq)  # too big to keep: read from the database when asked for
+            return
+        self._drop(seq)
         self._items[seq] = (frame, self._clock())
-        if len(self._items) > self._capacity + self._capacity // 4:
-            # Amortized: keep the newest ``capacity`` seqs once the cache is a quarter over.
-            for old in sorted(self._items)[: len(self._items) - self._capacity]:
-                del self._items[old]
+        self._bytes += weight
+        if len(self._items) > self._capacity + self._capacity // 4 or self._bytes > self._max_bytes:
+            # Amortized: keep the newest seqs within ``capacity`` and three quarters of the bytes
+            # once either is over.
+            for old in sorted(self._items):
+                if len(self._items) <= self._capacity and self._bytes <= self._max_bytes * 3 // 4:
+                    break
+                self._drop(old)
+
+    def _drop(self, seq: int) -> None:
+        entry = self._items.pop(seq, None)
+        if entry is not None:
+            self._bytes -= _weight(entry[0])
 
     def invalidate(self, seq: int) -> None:
-        self._items.pop(seq, None)
+        self._drop(seq)
         for fill in self._fills:
             fill.dirty.add(seq)
 
     def clear(self) -> None:
         self._items.clear()
+        self._bytes = 0
         for fill in self._fills:
             fill.everything = True
 

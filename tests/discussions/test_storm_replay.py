@@ -178,6 +178,24 @@ def test_the_cache_keeps_the_newest_items_within_its_capacity():
     assert sorted(found) == list(range(23, 31))
 
 
+def test_the_cache_keeps_its_frames_within_its_byte_budget():
+    """A flood of long messages: the newest stay, within the budget; one longer than it is not kept."""
+    cache = ReplayCache(capacity=1000, ttl=60, max_bytes=10_000)
+    for seq in range(1, 101):
+        cache.store(seq, Outgoing("x" * 1000))  # about 2 KB each, text and wire bytes
+    found, _missing = cache.lookup(1, 100)
+    assert 2 <= len(found) <= 5
+    assert sorted(found) == list(range(101 - len(found), 101))
+    cache.store(101, Outgoing("y" * 20_000))
+    assert cache.lookup(101, 101) == ({}, [101])
+    cache.store(100, Outgoing("z"))  # stored again: counted once
+    cache.invalidate(100)
+    cache.clear()
+    for seq in range(200, 210):
+        cache.store(seq, Outgoing("s"))
+    assert sorted(cache.lookup(200, 209)[0]) == list(range(200, 210))
+
+
 def test_an_invalidation_or_a_clear_during_a_fill_keeps_its_items_out():
     cache = ReplayCache(capacity=10, ttl=60)
     dirty, cleared, clean = cache.begin_fill(), cache.begin_fill(), cache.begin_fill()
