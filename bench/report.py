@@ -195,7 +195,11 @@ def storm_target_lines(rows: list[dict[str, Any]], n: int = 1000) -> list[str]:
     ]
 
 
-def plot_storms(rows: list[dict[str, Any]]) -> list[str]:
+STORM_LABELS = {"limit": "bare websockets", "hub": "hub", "hub-2proc": "hub, 2 processes"}
+
+
+def plot_storms(rows: list[dict[str, Any]], before: list[dict[str, Any]] | None = None) -> list[str]:
+    """One plot per figure against N; ``before``: the Hub's rows of an earlier run, dashed."""
     try:
         import matplotlib
 
@@ -207,8 +211,8 @@ def plot_storms(rows: list[dict[str, Any]]) -> list[str]:
     IMAGES.mkdir(parents=True, exist_ok=True)
     made = []
     for name, metrics, label, log in (
-        ("connect", [("connect_s", "")], "seconds until every socket has its hello", True),
-        ("resume", [("resume_s", "")], f"seconds until every resumer has its {100} messages", True),
+        ("connect", [("connect_s", "")], "seconds until every socket has hello", True),
+        ("resume", [("resume_s", "")], "seconds until every resumer has 100", True),
         ("memory", [("kib_per_idle_socket", "")], "server memory per idle socket (KiB)", False),
         (
             "p99",
@@ -222,18 +226,23 @@ def plot_storms(rows: list[dict[str, Any]]) -> list[str]:
         ),
     ):
         figure, axis = plt.subplots(figsize=(6, 4))
-        for server in sorted({row["server"] for row in rows}):
+        series = [
+            (STORM_LABELS.get(server, server), server, rows, "-") for server in sorted({r["server"] for r in rows})
+        ]
+        if before:
+            series.append(("hub before issue 11", "hub", before, "--"))
+        for legend, server, found, style in series:
             for metric, suffix in metrics:
-                points = sorted((row["n"], row[metric]) for row in rows if row["server"] == server and row.get(metric))
+                points = sorted((row["n"], row[metric]) for row in found if row["server"] == server and row.get(metric))
                 if points:
-                    axis.plot(*zip(*points, strict=True), marker="o", label=server + suffix)
+                    axis.plot(*zip(*points, strict=True), style, marker="o", label=legend + suffix)
         axis.set_xlabel("sockets in the storm (N)")
         axis.set_ylabel(label)
         axis.set_xscale("log")
         if log:
             axis.set_yscale("log")
         axis.grid(True, alpha=0.3)
-        axis.legend(fontsize="small")
+        axis.legend(fontsize="x-small")
         path = IMAGES / f"bench-storms-{name}.png"
         figure.tight_layout()
         figure.savefig(path, dpi=100)

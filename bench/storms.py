@@ -20,7 +20,7 @@ time is a ceiling for the server's, not the server's own. ``--profile`` runs py-
 Hub process during each storm and writes where its time went.
 
 Results: ``bench/results/storms.json`` (``storms-quick.json``), plots ``docs/img/bench-storms*.png``.
-Needs BENCH_DATABASE_URL and BENCH_REDIS_URL (see ``bench.run``).
+Uses ``bench.run``'s database and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL).
 """
 
 import argparse
@@ -408,8 +408,8 @@ def main() -> None:
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the Hub processes (experiments)")
     args = parser.parse_args()
     sizes = QUICK_SIZES if args.quick else [int(size) for size in args.sizes.split(",")]
-    if "BENCH_DATABASE_URL" not in os.environ or "BENCH_REDIS_URL" not in os.environ:
-        sys.exit("set BENCH_DATABASE_URL and BENCH_REDIS_URL (a database and a Redis db of the benchmark's own)")
+    if shutil.which("redis-cli") is None or shutil.which("psql") is None:
+        sys.exit("make bench-storms needs PostgreSQL and Redis (psql and redis-cli)")
     plan: dict[str, Any] = {
         "client_procs": args.client_procs,
         "client_cpus": client_cpus(),
@@ -443,7 +443,9 @@ def main() -> None:
     targets = storm_target_lines(rows)
     for line in targets:
         print(line)
-    plots = plot_storms(rows)
+    baseline = RESULTS / "storms-baseline.json"
+    before = json.loads(baseline.read_text())["rows"] if baseline.exists() and not args.quick else None
+    plots = plot_storms(rows, before)
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                "load_average": os.getloadavg()}  # fmt: skip
     output = args.output or ("storms-quick.json" if args.quick else "storms.json")
