@@ -1,8 +1,9 @@
 """``make soak``: a reconnect storm and a long quiet-but-alive space, on two Hub processes.
 
 1. Reconnect storm: 1,000 clients that all resume at once (``?after=0`` on a space with 100
-   messages). Every one must get its hello and all 100 messages; reports failures, the time to
-   serve them all, and the most PostgreSQL connections the Hub held meanwhile.
+   messages), through ``bench.storms``' load generator. Every one must get its hello and all 100
+   messages in order; reports failures, order errors, the time to serve them all, and the most
+   PostgreSQL connections the Hub held meanwhile.
 2. Soak: 500 idle sockets and 50 chatty ones (one message each every 5 s) for some minutes;
    samples the servers' memory and Redis's key count, which must stay flat (within 10 %).
 """
@@ -18,7 +19,19 @@ import orjson
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from bench.run import REDIS_URL, ROOT, ensure_database, free_port, hub_env, hub_server, prepare_hub, rss_kib, wait_http
+from bench.run import (
+    REDIS_URL,
+    ROOT,
+    Servers,
+    ensure_database,
+    free_port,
+    hub_env,
+    hub_server,
+    prepare_hub,
+    rss_kib,
+    wait_http,
+)
+from bench.storms import BEHIND, client_cpus, close_storm, run_storm
 
 PYTHON_ENV = hub_env()
 
@@ -57,7 +70,8 @@ async def open_client(url: str, token: str, after: int | None = None) -> ClientC
     )
 
 
-async def storm(urls: list[str], tokens: list[str], messages: int) -> dict[str, Any]:
+async def storm(servers: Servers, tokens: list[str], messages: int) -> dict[str, Any]:
+    urls = servers.urls
     # Five posters, 20 messages each: within the per-user rate limit.
     posters = [await open_client(urls[0], token) for token in tokens[:5]]
     for index in range(messages):
@@ -74,31 +88,31 @@ async def storm(urls: list[str], tokens: list[str], messages: int) -> dict[str, 
             peak_connections = max(peak_connections, await asyncio.to_thread(db_connections))
             await asyncio.sleep(0.2)
 
-    async def resume(index: int) -> bool:
-        try:
-            socket = await open_client(urls[index % len(urls)], tokens[index], after=0)
-            hello = orjson.loads(await asyncio.wait_for(socket.recv(), 60))
-            got = 0
-            while got < messages:
-                frame = orjson.loads(await asyncio.wait_for(socket.recv(), 60))
-                got += frame["type"] == "message.new"
-            await socket.close()
-            return bool(hello["type"] == "hello")
-        except Exception:
-            return False
-
     watcher = asyncio.ensure_future(watch())
-    started = time.monotonic()
-    results = await asyncio.gather(*(resume(index) for index in range(len(tokens))))
-    seconds = time.monotonic() - started
+    # The resumers are bench.storms' load generator (several processes of compiled clients): one
+    # Python process of `websockets` clients took longer to read 100,000 frames than the servers
+    # took to send them.
+    figures = await asyncio.to_thread(_resume_storm, servers, [*tokens], messages)
     watcher.cancel()
     return {
         "clients": len(tokens),
-        "served": sum(results),
-        "failed": results.count(False),
-        "seconds": round(seconds, 1),
+        "served": figures["done"],
+        "failed": figures["failures"],
+        "order_errors": figures["order_errors"],
+        "seconds": figures["seconds"],
+        "client_bound": figures["client_bound"],
         "peak_db_connections": peak_connections,
     }
+
+
+def _resume_storm(servers: Servers, tokens: list[str | None], messages: int) -> dict[str, Any]:
+    """Every client resumes at once with ``?after=0``: each must get all ``messages`` in order."""
+    assert messages == BEHIND  # what bench.storms' resumers wait for
+    plan = {"client_procs": 4, "client_cpus": client_cpus(), "storm_timeout": 120.0}
+    storm = run_storm(servers, tokens, plan, after=0, profile=None)
+    close_storm(storm["children"])
+    figures: dict[str, Any] = storm["figures"]
+    return figures
 
 
 async def soak(urls: list[str], tokens: list[str], pids: list[int], minutes: float) -> dict[str, Any]:
@@ -162,7 +176,7 @@ def main() -> None:
         for port in ports:
             wait_http(f"http://127.0.0.1:{port}/healthz")
         urls = [f"ws://127.0.0.1:{port}/ws/spaces/bench/" for port in ports]
-        result = {"storm": asyncio.run(storm(urls, tokens, messages=100))}
+        result = {"storm": asyncio.run(storm(Servers("hub-2proc", processes, urls), tokens, messages=100))}
         print(json.dumps(result["storm"]), flush=True)
         result["soak"] = asyncio.run(soak(urls, tokens, [process.pid for process in processes], args.minutes))
         print(json.dumps({key: value for key, value in result["soak"].items() if key != "samples"}), flush=True)
