@@ -30,6 +30,9 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The domain in events' iCalendar UIDs (event-12@domain); empty: SITE_URL's host. Never change it
+# once invitations went out: calendars would see new events instead of updates.
+HUB_CALENDAR_DOMAIN = env.str("HUB_CALENDAR_DOMAIN", default="")
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CHANNEL_LAYER_PREFIX = env.str("CHANNEL_LAYER_PREFIX", default="hub")
@@ -237,6 +240,11 @@ REALTIME_GAP_WAIT_SECONDS = env.float("REALTIME_GAP_WAIT_SECONDS", default=0.05)
 REALTIME_FANOUT_BATCH_SECONDS = env.float("REALTIME_FANOUT_BATCH_SECONDS", default=0.005)
 # How often each process re-checks that its sockets' users may still read their streams.
 REALTIME_ACCESS_RECHECK_SECONDS = env.float("REALTIME_ACCESS_RECHECK_SECONDS", default=60)
+# Each stream's cache of recently encoded frames that resuming sockets are replayed from
+# (realtime/replay.py): how many, how many bytes in all, and for how long one is trusted.
+REALTIME_REPLAY_CACHE_ITEMS = env.int("REALTIME_REPLAY_CACHE_ITEMS", default=1000)
+REALTIME_REPLAY_CACHE_BYTES = env.int("REALTIME_REPLAY_CACHE_BYTES", default=1024 * 1024)
+REALTIME_REPLAY_CACHE_SECONDS = env.float("REALTIME_REPLAY_CACHE_SECONDS", default=60)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
