@@ -43,8 +43,10 @@ logger = logging.getLogger(__name__)
 # more than reading everything again.
 REBUILD_FRACTION = 0.2
 REBUILD_MINIMUM = 1_000
-# Younger than the log's pruning horizon (a day), so no change can be missed.
+# Younger than the log's pruning horizon (a day), so no change can be missed; a search that finds
+# the log unchanged records that it looked once the last record is an hour old.
 STALE_AFTER = timedelta(hours=12)
+STAMP_AFTER = timedelta(hours=1)
 EVERY_ROW = "*"  # the facet word every row carries
 
 _READ_CHANGES = "SELECT coalesce(array_agg(id), '{}'), clock_timestamp() FROM experts_search_change"
@@ -101,9 +103,18 @@ def current_index() -> DirectoryIndex:
         log_ids, now = cursor.fetchone()
     index = _current
     if index is not None and set(log_ids) == index.changes.keys() and now - index.checked_at < STALE_AFTER:
+        if now - index.checked_at > STAMP_AFTER:
+            _stamped(index, now)  # looked at: a quiet directory is not rebuilt every STALE_AFTER
         return index
     with _lock:
         return _updated(log_ids, now)
+
+
+def _stamped(index: DirectoryIndex, now: datetime) -> None:
+    global _current
+    with _lock:
+        if _current is index:  # not if another thread has just put a newer one in its place
+            _current = _checked(index, dict(index.changes), now)
 
 
 def forget_index() -> None:

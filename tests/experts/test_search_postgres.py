@@ -263,3 +263,24 @@ def test_a_query_the_index_cannot_evaluate_is_answered_in_sql(monkeypatch, caplo
     assert [e.name for e in page.results] == ["Ana"]
     assert page.facets["region"] == {"africa": 1}
     assert "falls back to SQL" in caplog.text
+
+
+def test_a_look_at_an_unchanged_log_is_recorded_without_rebuilding(monkeypatch, django_assert_num_queries):
+    """So that a quiet directory is not rebuilt every STALE_AFTER: only one nobody looked at is."""
+    from datetime import timedelta
+
+    from experts.search import resident
+
+    expert("Ana", bio="Remittances.")
+    search_experts(ExpertQuery(), offset=0, limit=10)
+    first = resident._current
+    assert first is not None
+    monkeypatch.setattr(resident, "STAMP_AFTER", timedelta(0))  # every look is recorded
+
+    with django_assert_num_queries(2):  # the log and the page: nothing read again
+        search_experts(ExpertQuery(), offset=0, limit=10)
+
+    looked = resident._current
+    assert looked is not None
+    assert looked.checked_at > first.checked_at
+    assert looked.document is first.document and looked.facets is first.facets
