@@ -30,6 +30,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
@@ -88,8 +89,17 @@ class DirectoryIndex:
         return BitMap().union(*(self.facets[word] for value in values if (word := f"{facet}:{value}") in self.facets))
 
     def values_of(self, facet: str) -> list[tuple[str, AbstractBitMap]]:
-        prefix = f"{facet}:"
-        return [(word[len(prefix) :], ids) for word, ids in self.facets.items() if word.startswith(prefix)]
+        return self._by_facet.get(facet, [])
+
+    @cached_property
+    def _by_facet(self) -> dict[str, list[tuple[str, AbstractBitMap]]]:
+        # Grouped once per index, not once per search and facet.
+        grouped: dict[str, list[tuple[str, AbstractBitMap]]] = {}
+        for word, ids in self.facets.items():
+            facet, colon, value = word.partition(":")
+            if colon:
+                grouped.setdefault(facet, []).append((value, ids))
+        return grouped
 
 
 _current: DirectoryIndex | None = None
