@@ -8,6 +8,7 @@ held a couple of minutes and grouped by space) and ``DigestDelivery`` (one per u
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,9 @@ class Notification(models.Model):
         return f"{self.kind} for {self.recipient_id}: {self.title}"
 
 
+DIGEST_HOUR_DEFAULT = 7  # local time; 07:00 UTC was the one hour of every digest before time zones
+
+
 class NotificationPreference(models.Model):
     """A user's choices; absent until they first change one (the defaults below apply meanwhile)."""
 
@@ -83,11 +87,18 @@ class NotificationPreference(models.Model):
     email = models.CharField(_("email"), max_length=16, choices=Email.choices, default=Email.IMMEDIATE)
     # Slugs of spaces whose mentions and replies the user does not want to hear about.
     muted_spaces = models.JSONField(_("muted spaces"), default=list, blank=True)
+    # The daily digest goes out at ``digest_hour`` o'clock in ``timezone`` (an IANA name the
+    # serializer checks with zoneinfo), once per local day: see ``notifications.digest``.
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    digest_hour = models.PositiveSmallIntegerField(
+        _("digest hour"), default=DIGEST_HOUR_DEFAULT, validators=[MaxValueValidator(23)]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        # The digest's hourly tick reads the daily_digest users.
-        indexes = [models.Index(fields=["email"], name="notification_preference_email")]
+        # The digest's hourly tick reads the daily_digest users, zone by zone.
+        indexes = [models.Index(fields=["email", "timezone"], name="notification_preference_digest")]
+        constraints = [models.CheckConstraint(condition=models.Q(digest_hour__lte=23), name="digest_hour_in_a_day")]
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
 
