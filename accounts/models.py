@@ -34,6 +34,9 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"))
     # Empty: not chosen, and the page's language switcher or Accept-Language decides.
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True, default="")
+    # Set when the account was erased (DELETE /api/v1/me/): the row stays, scrubbed, so that the
+    # messages it wrote keep their author (accounts.erasure); it is shown as "Deleted user".
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -43,10 +46,12 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        return self.shown_name
 
     @property
     def shown_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Deleted user"))
         return self.display_name or self.username
 
 
