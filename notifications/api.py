@@ -84,8 +84,10 @@ class PreferencesView(APIView):
         responses={200: o.PreferencesOut},
         description="`email`: `immediate` (each notification by email; mentions and replies after a couple "
         "of minutes, dropped if read meanwhile), `daily_digest` (one email a day with what is unread) or "
-        "`off`. `muted_spaces`: no mention or reply notifications from these spaces. A slug of no space the "
-        "caller knows: 400, and nothing is changed.",
+        "`off`. `muted_spaces`: no mention or reply notifications from these spaces. `timezone` (an IANA name, "
+        "default `UTC`) and `digest_hour` (0-23, default 7): the daily digest goes out at that hour in that "
+        "zone, once per local day; both optional (absent: unchanged). A slug of no space the caller knows, "
+        "an unknown zone or an hour out of range: 400 naming the field, and nothing is changed.",
     )
     def put(self, request: AuthenticatedRequest) -> Response:
         data = validated(s.PreferencesSerializer, request.data, context={"user": request.user})

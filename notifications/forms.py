@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from events.forms import zone_choices
 from events.models import Event
 from notifications.models import NotificationPreference
 from notifications.selectors import SettingsChoices
@@ -40,9 +41,24 @@ class PreferencesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    # Optional as in the API: a form posted without them leaves them as they are.
+    timezone = forms.ChoiceField(label=_("Time zone"), required=False)
+    digest_hour = forms.TypedChoiceField(
+        label=_("Send the daily digest at"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(hour, f"{hour:02d}:00") for hour in range(24)],
+    )
+
     def __init__(self, *args: Any, choices: SettingsChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["muted_spaces"].choices = choices.spaces  # type: ignore[attr-defined]
+        self.fields["timezone"].choices = zone_choices()  # type: ignore[attr-defined]
+
+    def given(self) -> dict[str, Any]:
+        """The cleaned values, without the optional ones left empty (precondition: ``is_valid()``)."""
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
 
 
 class SubscriptionForm(forms.Form):

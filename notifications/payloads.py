@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
-from notifications.models import Notification, NotificationPreference, Subscription
+from notifications.models import DIGEST_HOUR_DEFAULT, Notification, NotificationPreference, Subscription
 
 
 class NotificationPayload(TypedDict):
@@ -36,6 +36,8 @@ class SubscriptionPayload(TypedDict):
 class PreferencesPayload(TypedDict):
     email: str
     muted_spaces: list[str]
+    timezone: str
+    digest_hour: int
 
 
 class UnreadFrame(TypedDict):
@@ -87,8 +89,18 @@ def subscription_payload(subscription: Subscription | None) -> SubscriptionPaylo
 def preferences_payload(preference: NotificationPreference | None) -> PreferencesPayload:
     """A user's preferences; none yet reads as the defaults."""
     if preference is None:
-        return {"email": NotificationPreference.Email.IMMEDIATE.value, "muted_spaces": []}
-    return {"email": preference.email, "muted_spaces": list(preference.muted_spaces)}
+        return {
+            "email": NotificationPreference.Email.IMMEDIATE.value,
+            "muted_spaces": [],
+            "timezone": "UTC",
+            "digest_hour": DIGEST_HOUR_DEFAULT,
+        }
+    return {
+        "email": preference.email,
+        "muted_spaces": list(preference.muted_spaces),
+        "timezone": preference.timezone,
+        "digest_hour": preference.digest_hour,
+    }
 
 
 def unread_frame(counts: UnreadCounts) -> UnreadFrame:

@@ -50,3 +50,7 @@ class PreferencesOut(serializers.Serializer[None]):
     muted_spaces = serializers.ListField(
         child=serializers.CharField(), help_text="Slugs of spaces whose mentions and replies are muted."
     )
+    timezone = serializers.CharField(help_text="IANA time zone name of the digest hour (default `UTC`).")
+    digest_hour = serializers.IntegerField(
+        min_value=0, max_value=23, help_text="The hour (0-23, in `timezone`) of the daily digest (default 7)."
+    )

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from discussions.models import Space
 from events.models import Event
+from events.services.events import timezone_known
 from gcm.vocabulary import TagsSerializerField, Vocabulary
 from notifications.models import NotificationPreference
 
@@ -58,8 +59,34 @@ class SpaceSlugsField(serializers.ListField):
         return slugs
 
 
+class TimeZoneField(serializers.CharField):
+    """An IANA time zone name that this system's zoneinfo knows ("Asia/Tokyo", "UTC")."""
+
+    default_error_messages = {"unknown": gettext_lazy("Unknown time zone: %(zone)s.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", NotificationPreference._meta.get_field("timezone").max_length)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        zone = super().to_internal_value(data)
+        if not timezone_known(zone):
+            self.fail("unknown", zone=zone)
+        return zone
+
+
 class PreferencesSerializer(serializers.Serializer[None]):
-    """``PUT /me/notification-preferences/``: both fields required (``partial`` for a PATCH-like form)."""
+    """``PUT /me/notification-preferences/``: ``email`` and ``muted_spaces`` required (``partial``
+    for a PATCH-like form); ``timezone`` and ``digest_hour`` (added later) unchanged when absent."""
 
     email = serializers.ChoiceField(choices=NotificationPreference.Email.choices)
     muted_spaces = SpaceSlugsField(help_text=gettext_lazy("Slugs of spaces whose mentions and replies are muted."))
+    timezone = TimeZoneField(
+        required=False, help_text=gettext_lazy('The IANA time zone of the daily digest\'s hour ("Asia/Tokyo").')
+    )
+    digest_hour = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=23,
+        help_text=gettext_lazy("The hour (0-23, in `timezone`) at which the daily digest is sent."),
+    )

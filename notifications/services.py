@@ -159,17 +159,28 @@ def notification_email_preference_set(*, user: User, email: NotificationPreferen
 
 
 def notification_preferences_set(
-    *, user: User, email: NotificationPreference.Email | str | None = None, muted_spaces: list[str] | None = None
+    *,
+    user: User,
+    email: NotificationPreference.Email | str | None = None,
+    muted_spaces: list[str] | None = None,
+    timezone: str | None = None,
+    digest_hour: int | None = None,
 ) -> NotificationPreference:
     """Change what is given (``None``: unchanged), creating the preference row on first use.
 
-    Precondition: ``muted_spaces`` are slugs of existing spaces (the serializer checks them).
+    Precondition: ``muted_spaces`` are slugs of existing spaces, ``timezone`` a zone zoneinfo
+    knows and ``digest_hour`` in 0..23 (the serializer checks them). Changing the zone or hour
+    never brings a second digest within one local day (``notifications.digest``).
     """
     changes: dict[str, object] = {}
     if email is not None:
         changes["email"] = email
     if muted_spaces is not None:
         changes["muted_spaces"] = list(dict.fromkeys(muted_spaces))
+    if timezone is not None:
+        changes["timezone"] = timezone
+    if digest_hour is not None:
+        changes["digest_hour"] = digest_hour
     with transaction.atomic():
         preference, _created = NotificationPreference.objects.update_or_create(user=user, defaults=changes)
     return preference

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.callers import AuthenticatedHttpRequest
+from events.pages import viewer_zone
 from hub.errors import HubError
 from notifications import payloads, selectors, services
 from notifications.forms import PreferencesForm, SubscriptionForm, validated_with
@@ -96,7 +97,15 @@ def _settings_page(
     choices = selectors.settings_choices(request.user)
     preferences = payloads.preferences_payload(selectors.preference_of(request.user))
     subscription = payloads.subscription_payload(selectors.subscription_of(request.user))
+    # A zone still at the default is offered as the browser's (the cookie of static/events/timezone.js;
+    # static/notifications/digest_zone.js does the same where that cookie is not set yet).
+    zone_default = preferences["timezone"] == "UTC"
+    zone_suggested = zone_default and viewer_zone(request) != "UTC"
+    if zone_suggested:
+        preferences["timezone"] = viewer_zone(request)
     context = {
+        "zone_default": zone_default,
+        "zone_suggested": zone_suggested,
         "preferences_form": preferences_form or PreferencesForm(initial=dict(preferences), choices=choices),
         "subscription_form": subscription_form or SubscriptionForm(initial=dict(subscription), choices=choices),
     }
@@ -113,7 +122,7 @@ def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def preferences_save(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST, choices=selectors.settings_choices(request.user))
-    data = form.cleaned_data if form.is_valid() else None
+    data = form.given() if form.is_valid() else None
     if data is not None:
         data = validated_with(form, PreferencesSerializer, data, context={"user": request.user})
     if data is None:

@@ -71,7 +71,7 @@ def test_every_field_of_the_subscription_is_required(amina, taxonomy):
 def test_preferences_default_to_immediate_email_and_nothing_muted(amina):
     response = as_user(amina).get(PREFERENCES)
     assert response.status_code == 200
-    assert response.json() == {"email": "immediate", "muted_spaces": []}
+    assert response.json() == {"email": "immediate", "muted_spaces": [], "timezone": "UTC", "digest_hour": 7}
 
 
 def test_put_sets_email_and_muted_spaces(amina):
@@ -79,10 +79,20 @@ def test_put_sets_email_and_muted_spaces(amina):
     client = as_user(amina)
     response = client.put(PREFERENCES, {"email": "daily_digest", "muted_spaces": ["smuggling-talk", "smuggling-talk"]})
     assert response.status_code == 200
-    assert response.json() == {"email": "daily_digest", "muted_spaces": ["smuggling-talk"]}
+    assert response.json() == {
+        "email": "daily_digest",
+        "muted_spaces": ["smuggling-talk"],
+        "timezone": "UTC",
+        "digest_hour": 7,
+    }
     preference = NotificationPreference.objects.get(user=amina)
     assert (preference.email, preference.muted_spaces) == ("daily_digest", ["smuggling-talk"])
-    assert client.put(PREFERENCES, {"email": "off", "muted_spaces": []}).json() == {"email": "off", "muted_spaces": []}
+    assert client.put(PREFERENCES, {"email": "off", "muted_spaces": []}).json() == {
+        "email": "off",
+        "muted_spaces": [],
+        "timezone": "UTC",
+        "digest_hour": 7,
+    }
 
 
 def test_an_unknown_space_or_email_choice_is_a_400_and_changes_nothing(amina):
@@ -92,7 +102,7 @@ def test_an_unknown_space_or_email_choice_is_a_400_and_changes_nothing(amina):
     assert response.status_code == 400
     assert set(response.json()) == {"email", "muted_spaces"}
     assert "no-such-space" in str(response.json()["muted_spaces"])
-    assert client.get(PREFERENCES).json() == {"email": "off", "muted_spaces": []}
+    assert client.get(PREFERENCES).json() == {"email": "off", "muted_spaces": [], "timezone": "UTC", "digest_hour": 7}
 
 
 def test_a_private_space_is_unknown_to_outsiders_and_mutable_by_its_members(amina):
