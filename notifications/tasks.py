@@ -1,7 +1,10 @@
 """Celery tasks for notifications: thin, take ids, safe to run twice (``notifications.delivery``,
 ``notifications.message_emails``, ``notifications.digest``)."""
 
+from datetime import datetime
+
 from celery import shared_task
+from django.utils import timezone
 
 from notifications.delivery import email_deliveries_send, email_deliveries_sweep
 from notifications.digest import digests_chunks, digests_send
@@ -40,15 +43,18 @@ def sweep_message_emails() -> int:
 
 
 @shared_task
-def send_daily_digests() -> int:
-    """Beat, each hour: enqueue today's due digests, a chunk of users per task."""
-    chunks = digests_chunks()
+def send_daily_digests(now: str | None = None) -> int:
+    """Beat, each hour: enqueue the digests due now in each user's zone, a chunk of users per task.
+
+    ``now`` (ISO 8601, for tests and a manual catch-up): the moment to act as if it were."""
+    moment = datetime.fromisoformat(now) if now else timezone.now()
+    chunks = digests_chunks(moment)
     for chunk in chunks:
-        send_digests.delay(chunk)
+        send_digests.delay(chunk, moment.isoformat())
     return len(chunks)
 
 
 @shared_task
-def send_digests(user_ids: list[int]) -> int:
-    """Send today's digest to these users (each claimed once per day before sending)."""
-    return digests_send(user_ids=user_ids)
+def send_digests(user_ids: list[int], now: str | None = None) -> int:
+    """Send these users' digests due at ``now`` (each claimed once per local day before sending)."""
+    return digests_send(user_ids=user_ids, now=datetime.fromisoformat(now) if now else None)
