@@ -230,3 +230,89 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer}: {self.decision} {self.resource}"
+
+
+class ExpertQuestion(models.Model):
+    """A message that asked an objective's experts (``@objective-9-experts``, ``@general-experts``).
+
+    One row per asking message, written in the transaction that stores the message (so it counts
+    towards its author's daily limit at once); ``notified_at`` is set by the task that chose and
+    told the experts (``experts.questions.services.expert_question_notify``), once.
+    """
+
+    message = models.OneToOneField(
+        "discussions.Message", on_delete=models.CASCADE, related_name="expert_question", verbose_name=_("message")
+    )
+    asker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_questions")
+    groups = TagsField(_("expert groups"))  # as mentioned: "objective-9-experts", "general-experts"
+    objectives = TagsField(_("objectives"))  # their objective keys: "9", "general"
+    created_at = models.DateTimeField(_("asked at"))
+    notified_at = models.DateTimeField(_("experts told at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["asker", "created_at"], name="expert_question_asker_time")]
+        verbose_name = _("question to experts")
+        verbose_name_plural = _("questions to experts")
+
+    def __str__(self) -> str:
+        return f"{self.asker} asks {', '.join(self.groups)} (message {self.message_id})"
+
+
+class ExpertAsk(models.Model):
+    """One expert chosen for one question: what fairness counts (asks in the last 30 days)."""
+
+    question = models.ForeignKey(ExpertQuestion, on_delete=models.CASCADE, related_name="asks")
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="asks")
+    position = models.PositiveSmallIntegerField()  # 1 = chosen first
+    relevance = models.FloatField()  # the profile's text rank against the question (0: no word matched)
+    recent_asks = models.PositiveIntegerField()  # the expert's asks in the fairness window when chosen
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["question", "position"]
+        indexes = [models.Index(fields=["expert", "created_at"], name="expert_ask_expert_time")]
+        constraints = [models.UniqueConstraint(fields=["question", "expert"], name="one_ask_per_expert_question")]
+
+    def __str__(self) -> str:
+        return f"{self.expert} asked ({self.question_id})"
+
+
+class ExpertAnswer(models.Model):
+    """An expert answered a question: by replying to its message in the space, or privately.
+
+    One per (question, expert), the first way they answered; ``questions_answered`` counts them."""
+
+    class Via(models.TextChoices):
+        SPACE = "space", _("In the space")
+        PRIVATE = "private", _("Privately")
+
+    question = models.ForeignKey(ExpertQuestion, on_delete=models.CASCADE, related_name="answers")
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="answers")
+    via = models.CharField(_("answered"), max_length=8, choices=Via.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["question", "expert"], name="one_answer_per_expert_question")]
+
+    def __str__(self) -> str:
+        return f"{self.expert} answered {self.question_id} ({self.via})"
+
+
+class ExpertReply(models.Model):
+    """An expert's private reply to a question, relayed by email to the asker (``Reply-To`` the
+    expert, who chose to write) and shown in the asker's notifications. ``relayed_at`` is claimed
+    before sending, as for contacts."""
+
+    question = models.ForeignKey(ExpertQuestion, on_delete=models.CASCADE, related_name="replies")
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="question_replies")
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    relayed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.expert} → question {self.question_id}"

@@ -1,5 +1,5 @@
-"""What the experts app adds to other apps' pages: the objective page's resource and expert sections
-and its counters, and a home-page section. Called once from ``ExpertsConfig.ready()``.
+"""What the experts app adds to other apps' pages: the objective page's resource and expert sections,
+its open questions to experts, its counters, and a home-page section. Called once from ``ExpertsConfig.ready()``.
 
 The objective page's counters run before its sections render, so each resource section takes its
 "See all N" from ``counts`` and makes one query of its own (its newest few); the experts section
@@ -13,10 +13,13 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
+from discussions.rendering import expert_group_name
 from experts.models import Resource
+from experts.questions import selectors as question_selectors
 from experts.selectors import pages
 from gcm.counts import register_objective_counter, register_objective_section
 from gcm.models import Objective
@@ -51,6 +54,7 @@ RESOURCE_SECTIONS = (
     ResourceSection(Resource.Kind.VIDEO, 60, "videos", _("Videos"), _("No approved videos yet.")),
 )
 EXPERTS_SECTION_ORDER = 70
+QUESTIONS_SECTION_ORDER = 75  # right after the experts: questions waiting for them
 HOME_SECTION_ORDER = 40
 
 
@@ -82,10 +86,21 @@ def experts_section_context(request: HttpRequest, page: Mapping[str, Any]) -> Ma
     }
 
 
+def open_questions_section_context(request: HttpRequest, page: Mapping[str, Any]) -> Mapping[str, Any]:
+    objective: Objective = page["objective"]
+    return {
+        "open_questions": list(question_selectors.open_questions(objective_key=objective.key, now=timezone.now())),
+        "group_name": expert_group_name(objective.key),
+    }
+
+
 def register_sections() -> None:
     register_objective_counter("resources", lambda objective: pages.approved_resource_counts_by_kind(objective.key))
     register_objective_counter("experts", lambda objective: pages.expert_count(objective.key))
     for section in RESOURCE_SECTIONS:
         register_objective_section(section.template_name, resource_section_context(section), order=section.order)
     register_objective_section("experts/_objective_experts.html", experts_section_context, order=EXPERTS_SECTION_ORDER)
+    register_objective_section(
+        "experts/_objective_questions.html", open_questions_section_context, order=QUESTIONS_SECTION_ORDER
+    )
     register_home_section("experts/_home_experts.html", order=HOME_SECTION_ORDER)

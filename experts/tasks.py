@@ -1,10 +1,12 @@
-"""Background work of the experts app: relaying contacts by email. Thin: each task calls a service."""
+"""Background work of the experts app: relaying contacts by email, telling the experts a question
+was asked of, relaying their private replies. Thin: each task calls a service."""
 
 from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
 
+from experts.questions.services import expert_question_notify, expert_reply_relay
 from experts.selectors.experts import unrelayed_contact_ids
 from experts.services.contact import contact_relay
 
@@ -26,3 +28,15 @@ def expert_contact_relay_sweep() -> int:
     for contact_id in contact_ids:
         expert_contact_relay.delay(contact_id)
     return len(contact_ids)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=5, retry_backoff_max=300, max_retries=8)
+def expert_question_notify_task(question_id: int) -> int:
+    """Choose and tell a question's experts, once (safe to run twice: see ``expert_question_notify``)."""
+    return expert_question_notify(question_id=question_id)
+
+
+@shared_task(autoretry_for=(OSError, SMTPException), retry_backoff=30, retry_backoff_max=1800, max_retries=6)
+def expert_reply_relay_task(reply_id: int) -> bool:
+    """Email an expert's private reply to the asker (at most once: see ``expert_reply_relay``)."""
+    return expert_reply_relay(reply_id=reply_id)

@@ -16,14 +16,23 @@ from accounts.models import User
 from accounts.selectors import usernames_existing
 from discussions import payloads
 from discussions.models import Message, Space, Topic
-from discussions.rendering import mentioned_usernames, render_markdown
+from discussions.rendering import (
+    expert_group_name,
+    expert_group_objective,
+    mentioned_expert_groups,
+    mentioned_usernames,
+    render_markdown,
+)
 from discussions.selectors import messages_with_authors
 from discussions.services import hot_statements
 from discussions.services.access import SpaceAccess, access_from_facts, not_found, require_member
 from discussions.services.message_notifications import message_notifications_create
 from discussions.streams import space_envelope
+from experts.questions.limits import ask_refusal, ask_windows_locked
+from experts.questions.services import expert_answers_record, expert_questions_record
 from hub.errors import ErrorCode, HubError
 from realtime.publish import publish_on_commit
+from webhooks.outbox import webhooks_message_new
 
 MAX_TOPIC_CHARS = 200
 MAX_MENTIONS = 50
@@ -33,6 +42,23 @@ MAX_MENTIONS = 50
 class PostResult:
     message: Message
     created: bool  # False: the client_id was seen before and this is the original message
+
+
+def message_mentions(body: str) -> list[str]:
+    """What a message's ``mentions`` lists: the users it names (spelled as they spell themselves)
+    and the expert groups it names (``objective-9-experts``, ``general-experts``), in the order the
+    body first names them, at most ``MAX_MENTIONS`` candidates read."""
+    candidates = mentioned_usernames(body)[:MAX_MENTIONS]
+    groups = {
+        candidate: expert_group_name(key) for candidate in candidates if (key := expert_group_objective(candidate))
+    }
+    users = {name.casefold(): name for name in usernames_existing([c for c in candidates if c not in groups])}
+    mentions: dict[str, None] = {}
+    for candidate in candidates:
+        name = groups.get(candidate) or users.get(candidate.casefold())
+        if name is not None:
+            mentions.setdefault(name, None)
+    return list(mentions)
 
 
 def validate_body(body: str) -> str:
@@ -96,6 +122,9 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
             outcomes[index] = error
     if not valid:
         return _complete(outcomes)
+    # Messages that ask an expert group (a question to experts): their authors' daily limit is
+    # checked under the lock below. Parsing costs no query; a batch that asks nothing, none.
+    asking = {index for index, request in valid if mentioned_expert_groups(request.body)}
     now = timezone.now()
     window = timedelta(seconds=settings.DISCUSSION_RATE_LIMIT_SECONDS)
     originals: dict[int, int] = {}  # request index -> the id of the message it repeats
@@ -109,6 +138,8 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
             now=now,
             window_start=now - window,
         )
+        ask_windows = ask_windows_locked(asker_ids={requests[index].author.pk for index in asking}, now=now)
+        asked_now: dict[int, int] = {}  # author -> questions accepted in this batch
         accepted: list[tuple[int, Message]] = []
         in_batch: dict[tuple[int, str | None], int] = {}  # (author, client_id) -> the request that has it
         repeats: dict[int, int] = {}  # request index -> the earlier request in the batch it repeats
@@ -126,6 +157,10 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
                     continue
                 _check_may_post(access, fact, posted_now.get(author.pk, 0), now)
                 _check_reply_to(request.reply_to, last_seq=space.last_seq + len(accepted))
+                if index in asking:
+                    refusal = ask_refusal(ask_windows[author.pk], asked_now=asked_now.get(author.pk, 0), now=now)
+                    if refusal is not None:
+                        raise refusal
             except HubError as error:
                 outcomes[index] = error
                 continue
@@ -139,11 +174,13 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
                 html=render_markdown(request.body),
                 reply_to_seq=request.reply_to,
                 client_id=request.client_id,
-                mentions=usernames_existing(mentioned_usernames(request.body)[:MAX_MENTIONS]),
+                mentions=message_mentions(request.body),
                 created_at=now,
             )
             accepted.append((index, message))
             posted_now[author.pk] = posted_now.get(author.pk, 0) + 1
+            if index in asking:
+                asked_now[author.pk] = asked_now.get(author.pk, 0) + 1
             if request.client_id is not None:
                 in_batch[key] = index
         if accepted:
@@ -162,6 +199,10 @@ def message_post_many(*, slug: str, requests: list[PostRequest]) -> list[PostRes
                 )
             # Mentions and replies, in this transaction (no query for messages with neither).
             message_notifications_create(space=space, messages=[message for _index, message in accepted])
+            webhooks_message_new(space=space, messages=[message for _index, message in accepted])
+            # Questions to experts (told by a task after commit) and experts' answers (replies to them).
+            expert_questions_record(messages=[message for index, message in accepted if index in asking])
+            expert_answers_record(space=space, messages=[message for _index, message in accepted])
     if originals:
         stored = messages_with_authors().in_bulk(set(originals.values()))
         for index, message_id in originals.items():

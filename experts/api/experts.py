@@ -10,7 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.callers import AuthenticatedRequest
-from experts.payloads.experts import contact_accepted_payload, contact_payload, expert_payload
+from experts.payloads.experts import contact_accepted_payload, contact_payload, expert_detail_payload, expert_payload
+from experts.questions.selectors import questions_answered_count
 from experts.schema import experts as o
 from experts.search import search_experts
 from experts.search.queries import ExpertQuery
@@ -71,9 +72,10 @@ class ExpertListView(APIView):
 class ExpertDetailView(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
-    @extend_schema(operation_id="expert_retrieve", responses={200: o.ExpertOut})
+    @extend_schema(operation_id="expert_retrieve", responses={200: o.ExpertDetailOut})
     def get(self, request: Request, expert_id: int) -> Response:
-        return Response(expert_payload(expert_by_id(expert_id)))
+        expert = expert_by_id(expert_id)
+        return Response(expert_detail_payload(expert, questions_answered=questions_answered_count(expert.pk)))
 
     @extend_schema(
         operation_id="expert_update",

@@ -54,6 +54,15 @@ class ContactAcceptedPayload(TypedDict):
     created_at: str
 
 
+class ExpertDetailPayload(ExpertPayload):
+    questions_answered: int
+
+
+def expert_detail_payload(expert: Expert, *, questions_answered: int) -> ExpertDetailPayload:
+    """``expert_payload`` and how many questions to experts the expert answered."""
+    return {**expert_payload(expert), "questions_answered": questions_answered}
+
+
 def expert_payload(expert: Expert) -> ExpertPayload:
     """Precondition: ``expert.user`` is loaded (``selectors.experts.experts_with_owners``)."""
     return {

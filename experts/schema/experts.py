@@ -36,6 +36,14 @@ class ExpertOut(serializers.Serializer[None]):
     )
 
 
+class ExpertDetailOut(ExpertOut):
+    """One profile, with what only its page shows."""
+
+    questions_answered = serializers.IntegerField(
+        help_text="How many questions to experts this expert answered (in a space or privately), each once."
+    )
+
+
 class ExpertFacetsOut(serializers.Serializer[None]):
     """Per facet, each value's count over the filtered set, every filter applied but the facet's own."""
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.callers import AuthenticatedHttpRequest
 from experts.forms import ContactForm, ExpertProfileForm, validated_with
 from experts.models import Expert
+from experts.questions.selectors import questions_answered_count
 from experts.selectors.experts import expert_by_id, expert_editable_by
 from experts.selectors.pages import Labels, expert_of_user, taxonomy_labels
 from experts.serializers.experts import ExpertChangeSerializer, ExpertContactSerializer, ExpertCreateSerializer
@@ -37,6 +38,7 @@ def _profile_page(request: HttpRequest, expert: Expert, *, labels: Labels, conta
         "own_profile": user.is_authenticated and expert.user_id == user.pk,
         "contact_form": contact_form or ContactForm(),
         "availability": dict(Expert.Availability.choices),
+        "questions_answered": questions_answered_count(expert.pk),
     }
     return render(request, "experts/profile.html", context, status=status)
 

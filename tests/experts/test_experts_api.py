@@ -203,7 +203,7 @@ class TestRead:
         assert set(body) == {
             "id", "name", "title", "organization", "bio", "objectives", "principles", "regions", "countries",
             "languages", "keywords", "available_for", "accepts_contact", "updated_at", "verified",
-            "profile_language", "username",
+            "profile_language", "username", "questions_answered",
         }  # fmt: skip
         assert (body["id"], body["username"], body["objectives"]) == (expert.pk, expert.user.username, ["6"])
 
