@@ -2,8 +2,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.core.handlers.asgi import ASGIRequest
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
@@ -13,7 +17,10 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.callers import AuthenticatedRequest
+from accounts.erasure import user_erase
+from accounts.export import export_chunks, export_chunks_async, export_filename, export_head
 from accounts.serializers import (
+    AccountDeleteSerializer,
     MeSerializer,
     RegisteredUserSerializer,
     RegisterSerializer,
@@ -97,3 +104,34 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **serializer.validated_data)
         return Response(MeSerializer(user).data)
+
+    @extend_schema(operation_id="me_delete", request=AccountDeleteSerializer, responses={204: None})
+    @api_errors(400, 429)  # the password is checked under the login throttle
+    def delete(self, request: AuthenticatedRequest) -> Response:
+        """Erases the account (``accounts.erasure``): personal data gone, messages kept as a deleted user's."""
+        serializer = AccountDeleteSerializer(data=request.data, context={"user": request.user})
+        serializer.is_valid(raise_exception=True)
+        user_erase(user_id=request.user.pk)
+        logout(request._request)  # the session this request came with, if any
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeExportView(APIView):
+    """Everything the Hub holds about the caller, as one JSON document, streamed."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me_export",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The export (docs/api.md, 'Data rights').")},
+    )
+    def get(self, request: AuthenticatedRequest) -> StreamingHttpResponse:
+        user, head = request.user, export_head()
+        # Served through ASGI the chunks must come from an async iterator (see accounts.export).
+        if isinstance(request._request, ASGIRequest):
+            response = StreamingHttpResponse(export_chunks_async(user, head), content_type="application/json")
+        else:
+            response = StreamingHttpResponse(export_chunks(user, head), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(user)}"'
+        response["Cache-Control"] = "no-store"
+        return response

@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.erasure import is_reserved_username, password_confirms
 from accounts.models import User
 from accounts.services import user_authenticate, user_register
 from hub.errors import HubError
@@ -44,7 +45,7 @@ class RegistrationForm(forms.Form):
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
+        if User.objects.filter(username__iexact=username).exists() or is_reserved_username(username):
             raise forms.ValidationError(_("A user with that username already exists."))
         return username
 
@@ -79,3 +80,30 @@ class RegistrationForm(forms.Form):
         except HubError as error:
             self.add_error(None, error.detail)
             raise
+
+
+class AccountDeleteForm(forms.Form):
+    """The account page's deletion: the password confirms, checked under the login throttle."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Type your password to confirm that you want to delete your account."),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.throttled: HubError | None = None
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        try:
+            confirmed = password_confirms(user=self.user, password=password)
+        except HubError as error:
+            self.throttled = error
+            raise forms.ValidationError(error.detail, code=error.code) from error
+        if not confirmed:
+            raise forms.ValidationError(_("The password is not correct."))
+        return password

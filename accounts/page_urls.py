@@ -9,4 +9,6 @@ urlpatterns = [
     path("login/", views.HubLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
+    path("data/", views.account_data, name="data"),
+    path("delete/", views.account_delete, name="delete"),
 ]

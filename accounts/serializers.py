@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from accounts.erasure import is_reserved_username, password_confirms
 from accounts.models import User
 
 
@@ -20,7 +21,8 @@ class RegisterSerializer(serializers.Serializer[None]):
     display_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
     def validate_username(self, value: str) -> str:
-        if User.objects.filter(username__iexact=value).exists():
+        # deleted-<id> names erased accounts (accounts.erasure): taken, as far as anyone can tell.
+        if User.objects.filter(username__iexact=value).exists() or is_reserved_username(value):
             raise serializers.ValidationError(_("A user with that username already exists."))
         return value
 
@@ -71,3 +73,14 @@ class MeSerializer(serializers.ModelSerializer[User]):
         # without one the reverse accessor raises an AttributeError subclass, hence the default.
         profile = getattr(user, "expert", None)
         return profile.pk if profile is not None else None
+
+
+class AccountDeleteSerializer(serializers.Serializer[None]):
+    """``DELETE /api/v1/me/``: the caller's password confirms (checked under the login throttle)."""
+
+    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+
+    def validate_password(self, value: str) -> str:
+        if not password_confirms(user=self.context["user"], password=value):
+            raise serializers.ValidationError(_("The password is not correct."))
+        return value

@@ -1,4 +1,5 @@
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
@@ -6,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import RegistrationForm, ThrottledAuthenticationForm
+from accounts.callers import AuthenticatedHttpRequest
+from accounts.erasure import user_erase
+from accounts.forms import AccountDeleteForm, RegistrationForm, ThrottledAuthenticationForm
 from hub.errors import HubError
 
 
@@ -39,3 +42,26 @@ def register(request: HttpRequest) -> HttpResponse:
             return redirect("home")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/register.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def account_data(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Your data: download everything the Hub holds about you, or delete the account."""
+    return render(request, "accounts/data.html", {"delete_form": AccountDeleteForm(user=request.user)})
+
+
+@login_required
+@sensitive_post_parameters("password")
+@require_http_methods(["POST"])
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST, user=request.user)
+    if not form.is_valid():
+        status = 429 if form.throttled is not None else 400
+        response = render(request, "accounts/data.html", {"delete_form": form}, status=status)
+        if form.throttled is not None and form.throttled.retry_after is not None:
+            response["Retry-After"] = str(form.throttled.retry_after)
+        return response
+    user_erase(user_id=request.user.pk)
+    logout(request)
+    return render(request, "accounts/deleted.html")

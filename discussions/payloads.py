@@ -179,7 +179,8 @@ def iso_required(moment: datetime) -> str:
 
 
 def author_payload(user: User) -> AuthorPayload:
-    return {"id": user.pk, "username": user.username, "display_name": user.display_name or user.username}
+    # ``shown_name``: the display name, else the username; an erased account's "Deleted user".
+    return {"id": user.pk, "username": user.username, "display_name": user.shown_name}
 
 
 def message_payload(message: Message, *, space_slug: str) -> MessagePayload:

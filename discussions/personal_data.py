@@ -42,6 +42,8 @@ from notifications.selectors import MESSAGE_SOURCE_PREFIX
 from realtime.codes import CloseCode
 from realtime.publish import publish_on_commit
 
+SPACE_INVITATION_SOURCE_PREFIX = "space-invitation:"  # discussions.services.message_notifications
+
 
 def membership_items(user: User) -> Iterator[Mapping[str, Any]]:
     memberships = Membership.objects.filter(user=user).select_related("space").order_by("pk")
@@ -197,9 +199,13 @@ def discussions_erase(user: User) -> None:
     Mute.objects.filter(user=user).delete()
     ModerationAction.objects.filter(target_user=user).update(reason="")
     mentions_rewrite(user)
-    # A mention or reply notification names its author in its title: others' inboxes too.
+    # A mention or reply notification names its author in its title, an invitation its moderator.
     for source_keys in _own_message_source_keys(user):
         notifications_rename_author(source_keys=source_keys, old=user.shown_name, new=None)
+    invited = Invitation.objects.filter(invited_by=user).values_list("pk", flat=True)
+    notifications_rename_author(
+        source_keys=[f"{SPACE_INVITATION_SOURCE_PREFIX}{pk}" for pk in invited], old=user.shown_name, new=None
+    )
     for space_id in space_ids:
         publish_on_commit(space_close_envelope(space_id, user.pk, CloseCode.UNAUTHENTICATED))
 
@@ -313,7 +319,6 @@ register_eraser(
         "discussions.Report.reporter",
         "discussions.Ban.user",
         "discussions.Mute.user",
-        "discussions.ModerationAction.target_user",
     ],
     order=10,
 )
@@ -322,6 +327,10 @@ _KEPT_REASON = _("Other people's record (a space, topic, message history or mode
 register_kept_reference(
     "discussions.Message.author",
     reason=_("Your messages stay in their spaces (seq unchanged), shown as written by a deleted user."),
+)
+register_kept_reference(
+    "discussions.ModerationAction.target_user",
+    reason=_("The moderation log keeps what moderators did to the deleted account, without the reasons they gave."),
 )
 register_kept_reference(
     "discussions.Reaction.user",
