@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from experts.models import Resource
+from experts.questions import digest as experts_questions_digest
 from notifications.digest_sections import DigestBatch, DigestItem, SectionItems, register_digest_section
 
 RESOURCES_PER_BATCH = 500
@@ -42,3 +43,6 @@ def approved_resources_section(batch: DigestBatch) -> SectionItems:
 register_digest_section(
     "approved_resources", title=_("Approved resources"), provider=approved_resources_section, order=10
 )
+
+# Open questions to experts (experts.questions): registered with the app's other digest sections.
+experts_questions_digest.register()

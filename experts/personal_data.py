@@ -30,6 +30,7 @@ from experts.models import (
     Reviewer,
     ReviewerApplication,
 )
+from experts.questions import personal_data as _questions  # noqa: F401  (registers questions to experts)
 from notifications.personal_data import notifications_rename_author
 
 CONTACT_SOURCE_PREFIX = "contact:"  # experts.services.contact's notification source_key

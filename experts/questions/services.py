@@ -45,8 +45,9 @@ def _literal(text: str) -> str:
     return text.replace("%", "%%")
 
 
-def _message_url(space: Space, seq: int) -> str:
-    return reverse("discussions:space", args=[space.slug]) + f"#m{seq}"
+def message_url(space_slug: str, seq: int) -> str:
+    """The question's message on its space's page (where the notification and the digest link)."""
+    return reverse("discussions:space", args=[space_slug]) + f"#m{seq}"
 
 
 def expert_questions_record(*, messages: list[Message]) -> list[ExpertQuestion]:
@@ -178,7 +179,7 @@ def expert_question_notify(*, question_id: int) -> int:
                     "space": space.name,
                 },
                 body=_literal(Truncator(message.body).chars(EXCERPT_CHARS)),
-                url=_message_url(space, message.seq),
+                url=message_url(space.slug, message.seq),
                 source_key=question_source_key(message.pk),
             )
         question.notified_at = now
@@ -270,7 +271,7 @@ def reply_email(reply: ExpertReply) -> EmailMessage:
         "expert_name": expert.name,
         "reply": reply,
         "question_excerpt": Truncator(message.body).chars(EXCERPT_CHARS),
-        "question_url": settings.SITE_URL + _message_url(message.space, message.seq),
+        "question_url": settings.SITE_URL + message_url(message.space.slug, message.seq),
         "profile_url": settings.SITE_URL + reverse("experts:profile", args=[expert.pk]),
         "unsubscribe_url": unsubscribe,
     }
