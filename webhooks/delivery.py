@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -154,9 +154,9 @@ def webhook_queue_send(*, webhook_id: int, max_requests: int = SEND_MAX_PER_RUN)
     wake_at: datetime | None = None
     try:
         while sent < max_requests and _lease(webhook_id, claim):
-            webhook = Webhook.objects.get(pk=webhook_id)
-            head = _head(webhook_id)
-            if head is None:
+            webhook = Webhook.objects.filter(pk=webhook_id).first()
+            head = _head(webhook_id) if webhook is not None else None
+            if webhook is None or head is None:
                 break
             now = timezone.now()
             if head.state == State.SENDING:
@@ -229,9 +229,10 @@ def webhook_disable(*, webhook_id: int, reason: str) -> bool:
 def webhook_deliveries_sweep() -> list[int]:
     """What the normal path missed; returns the webhooks to send for.
 
-    Those whose head is pending and due (its task was lost: the broker was down at commit, or the
-    countdown's task vanished), or sending with a lease run out (its worker died), and no sender
-    holds them now. Also deletes finished deliveries older than ``WEBHOOK_DELIVERY_RETENTION_DAYS``.
+    Those whose head (the oldest delivery not finished) is pending and due (its task was lost: the
+    broker was down at commit, or the retry's countdown task vanished), or sending with a lease run
+    out (its worker died), and that no sender holds now. A head waiting for its retry is not due.
+    Also deletes finished deliveries older than ``WEBHOOK_DELIVERY_RETENTION_DAYS``.
     """
     now = timezone.now()
     keep_after = now - timedelta(days=settings.WEBHOOK_DELIVERY_RETENTION_DAYS)
@@ -239,8 +240,17 @@ def webhook_deliveries_sweep() -> list[int]:
         state__in=[State.DELIVERED, State.FAILED, State.SKIPPED, State.UNCONFIRMED], finished_at__lt=keep_after
     ).delete()
     stale = now - timedelta(seconds=LEASE_SECONDS)
-    due = Q(state=State.PENDING, next_attempt_at__lte=now) | Q(state=State.SENDING, claimed_at__lt=stale)
-    free = Q(webhook__sender_lease_until__isnull=True) | Q(webhook__sender_lease_until__lt=now)
-    return sorted(
-        set(Delivery.objects.filter(due, free, webhook__active=True).values_list("webhook_id", flat=True).distinct())
+    head = Delivery.objects.filter(webhook_id=OuterRef("pk"), state__in=[State.PENDING, State.SENDING]).order_by("pk")
+    free = Q(sender_lease_until__isnull=True) | Q(sender_lease_until__lt=now)
+    webhooks = (
+        Webhook.objects.filter(free, active=True)
+        .annotate(
+            head_state=Subquery(head.values("state")[:1]),
+            head_due_at=Subquery(head.values("next_attempt_at")[:1]),
+            head_claimed_at=Subquery(head.values("claimed_at")[:1]),
+        )
+        .filter(
+            Q(head_state=State.PENDING, head_due_at__lte=now) | Q(head_state=State.SENDING, head_claimed_at__lt=stale)
+        )
     )
+    return list(webhooks.order_by("pk").values_list("pk", flat=True))

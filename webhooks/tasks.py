@@ -10,7 +10,9 @@ from webhooks.delivery import webhook_deliveries_sweep, webhook_due, webhook_que
 def send_webhook_deliveries(webhook_id: int) -> int:
     """Send the webhook's due deliveries in order; come back when a retry is due or work remains."""
     outcome = webhook_queue_send(webhook_id=webhook_id)
-    if outcome.wake_at is not None:
+    if outcome.wake_at is not None and outcome.sent:
+        # This run's failed attempt set the retry time: it alone schedules the wake-up (runs that
+        # merely found the head waiting do not pile up more; the sweep covers a lost one).
         countdown = max(0.0, (outcome.wake_at - timezone.now()).total_seconds())
         send_webhook_deliveries.apply_async((webhook_id,), countdown=countdown)
     elif outcome.leased and webhook_due(webhook_id):

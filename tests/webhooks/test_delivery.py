@@ -211,6 +211,7 @@ def test_the_sweep_names_webhooks_with_due_work_nobody_holds_and_prunes_old_deli
     queued(due)
     queued(held)
     queued(waiting, next_attempt_at=timezone.now() + timedelta(minutes=5))
+    queued(waiting)  # due, but behind a head that waits for its retry: not due either
     Webhook.objects.filter(pk=held.pk).update(
         sender_claim=uuid.uuid4(), sender_lease_until=timezone.now() + timedelta(seconds=30)
     )
