@@ -147,5 +147,15 @@ def check_response(response: Any) -> None:
         request_content_type=request.get("CONTENT_TYPE", ""),
         status=response.status_code,
         content_type=response.get("Content-Type", ""),
-        body=b"" if getattr(response, "streaming", False) else response.content,
+        body=_body(response),
     )
+
+
+def _body(response: Any) -> bytes:
+    """The body; a streamed one (the data export) is read here and handed back to the test as one
+    chunk, so that it is checked like any other."""
+    if not getattr(response, "streaming", False):
+        return response.content
+    body = b"".join(response.streaming_content)
+    response.streaming_content = [body]
+    return body
