@@ -557,6 +557,117 @@
     setTimeout(() => { if (target.textContent === error.message) target.textContent = ""; }, 8000);
   }
 
+  // ---- Mention completion -------------------------------------------------------------------
+  // Typing "@" offers the expert groups (@objective-9-experts, @general-experts: a question to an
+  // objective's experts). The message box stays focused and owns the keys (the ARIA combobox
+  // pattern): the suggestions are a listbox it controls, the highlighted one its
+  // aria-activedescendant; Down and Up move, Enter or Tab pick, Escape closes. The groups are read
+  // once from /api/v1/expert-groups/ (titles in the page's language).
+  const MAX_SUGGESTIONS = 24; // every group: the list scrolls
+  let expertGroups = null;
+
+  function mentionCompletion(field) {
+    const listbox = element("ul", "mention-suggestions");
+    listbox.id = "mention-suggestions";
+    listbox.setAttribute("role", "listbox");
+    listbox.setAttribute("aria-label", gettext("Suggestions"));
+    listbox.hidden = true;
+    const status = element("p", "visually-hidden");
+    status.id = "mention-status";
+    status.setAttribute("role", "status");
+    field.after(listbox, status);
+    field.setAttribute("aria-autocomplete", "list");
+    field.setAttribute("aria-controls", listbox.id);
+    field.setAttribute("aria-expanded", "false");
+    let options = [];
+    let active = -1;
+    let token = null; // {start, end} of the "@word" being completed
+
+    function close() {
+      listbox.hidden = true;
+      listbox.replaceChildren();
+      options = [];
+      active = -1;
+      token = null;
+      field.setAttribute("aria-expanded", "false");
+      field.removeAttribute("aria-activedescendant");
+    }
+
+    function highlight(index) {
+      active = index;
+      options.forEach((option, i) => option.setAttribute("aria-selected", i === index ? "true" : "false"));
+      if (index < 0) { field.removeAttribute("aria-activedescendant"); return; }
+      field.setAttribute("aria-activedescendant", options[index].id);
+      options[index].scrollIntoView({ block: "nearest" });
+    }
+
+    function pick(index) {
+      const name = options[index].dataset.name;
+      const before = field.value.slice(0, token.start);
+      const after = field.value.slice(token.end);
+      const inserted = `@${name} `;
+      field.value = before + inserted + after.replace(/^ /, "");
+      const caret = before.length + inserted.length;
+      field.setSelectionRange(caret, caret);
+      close();
+      status.textContent = interpolate(gettext("%(name)s inserted"), { name: `@${name}` }, true);
+    }
+
+    async function groups() {
+      if (expertGroups === null) expertGroups = (await api("GET", "expert-groups/")).results;
+      return expertGroups;
+    }
+
+    async function suggest() {
+      const caret = field.selectionStart;
+      const match = /(^|[^\w@])@([\w.+-]*)$/u.exec(field.value.slice(0, caret));
+      if (!match || field.selectionEnd !== caret) { close(); return; }
+      const typed = match[2].toLowerCase();
+      const found = (await groups()).filter((group) => group.name.startsWith(typed)
+        || (typed && group.title.toLowerCase().includes(typed))).slice(0, MAX_SUGGESTIONS);
+      if (field.selectionStart !== caret) return; // typed on meanwhile: a later call answers
+      if (!found.length) { close(); return; }
+      token = { start: caret - match[2].length - 1, end: caret };
+      options = found.map((group, index) => {
+        const option = element("li", "mention-option");
+        option.id = `mention-option-${index}`;
+        option.setAttribute("role", "option");
+        option.dataset.name = group.name;
+        const name = element("span", "mention-name", `@${group.name}`);
+        name.dir = "ltr"; // a handle reads left to right in every language
+        const title = element("span", "mention-title", group.title);
+        title.dir = "auto";
+        option.append(name, " ", title);
+        option.addEventListener("mousedown", (event) => { event.preventDefault(); pick(index); });
+        return option;
+      });
+      listbox.replaceChildren(...options);
+      listbox.hidden = false;
+      field.setAttribute("aria-expanded", "true");
+      highlight(0);
+      status.textContent = interpolate(ngettext("%(count)s suggestion; up and down to choose, Enter to insert",
+        "%(count)s suggestions; up and down to choose, Enter to insert", found.length), { count: found.length }, true);
+    }
+
+    field.addEventListener("input", () => { suggest().catch(close); });
+    field.addEventListener("blur", () => { setTimeout(close, 0); });
+    field.addEventListener("keydown", (event) => {
+      if (listbox.hidden || !options.length) return;
+      switch (event.key) {
+        case "ArrowDown": highlight((active + 1) % options.length); break;
+        case "ArrowUp": highlight((active - 1 + options.length) % options.length); break;
+        case "Enter": case "Tab":
+          if (active < 0 || event.shiftKey) return;
+          pick(active);
+          break;
+        case "Escape": close(); break;
+        default: return;
+      }
+      event.preventDefault();
+      event.stopImmediatePropagation(); // not also a send, a new line or a cancelled reply
+    });
+  }
+
   // ---- Composer, history paging, moderation ---------------------------------------------------
   if (composer) {
     // The message box is sticky at the bottom: the page's scroll padding keeps focused messages
@@ -565,6 +676,7 @@
       document.documentElement.style.setProperty("--sticky-block-end", `${composer.offsetHeight}px`);
     }).observe(composer);
     const body = document.getElementById("composer-body");
+    mentionCompletion(body); // first: its keys (Enter, Escape) come before the composer's own
     composer.addEventListener("submit", (event) => {
       event.preventDefault();
       if (!body.value.trim()) return;
