@@ -1,13 +1,18 @@
 """One error type for domain errors, mapped once to HTTP here and once to WebSocket ``error`` frames."""
 
+import logging
 from enum import StrEnum
 from typing import Any, NotRequired, TypedDict
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class ErrorCode(StrEnum):
@@ -29,6 +34,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     THROTTLED = "throttled"  # DRF's code for its throttles; the login lockout answers the same
     EVENT_FULL = "event_full"  # an RSVP yes to an event whose seats are all taken
+    DATABASE_UNAVAILABLE = "database_unavailable"  # PostgreSQL cannot be reached (or the pool is exhausted)
 
 
 # The HTTP status of each code, unless a HubError says otherwise.
@@ -49,6 +55,7 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.THROTTLED: 429,
     ErrorCode.EVENT_FULL: 409,
+    ErrorCode.DATABASE_UNAVAILABLE: 503,
 }
 
 
@@ -81,11 +88,32 @@ class HubError(Exception):
         return frame
 
 
+# What Django raises when the database cannot serve a call: the server is unreachable or went away
+# mid-call, the connection is closed, no pooled connection came in time (psycopg_pool's PoolTimeout
+# is an OperationalError). Every one of them may succeed if tried again.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable() -> HubError:
+    """The refusal of a request or frame that needed the database while it was away. Whatever it
+    would have written was not, or was committed whole: a resend with the same ``client_id`` finds it."""
+    return HubError(
+        ErrorCode.DATABASE_UNAVAILABLE,
+        _("The database is unavailable right now. Try again in a few seconds."),
+        retry_after=DATABASE_RETRY_AFTER_SECONDS,
+    )
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus ``HubError`` and a ``code`` beside every ``detail``.
 
-    Validation errors keep DRF's per-field shape (``{"field": ["message"]}``).
+    Validation errors keep DRF's per-field shape (``{"field": ["message"]}``). A database that
+    cannot be reached is a 503 ``database_unavailable`` with ``Retry-After``, not a 500.
     """
+    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+        logger.warning("REST: the database is unavailable: %s", exc)
+        exc = database_unavailable()
     if isinstance(exc, HubError):
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
         return Response({"detail": exc.detail, "code": exc.code.value}, status=exc.status, headers=headers)

@@ -4,6 +4,7 @@ from enum import IntEnum
 
 
 class CloseCode(IntEnum):
+    TRY_AGAIN_LATER = 1013  # the database is away at the handshake; reconnect later with ?after=
     RESYNC = 4008  # the socket fell too far behind; reconnect with ?after=<last seq seen>
     UNAUTHENTICATED = 4401  # no credentials, or they were revoked
     FORBIDDEN = 4403  # e.g. banned

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext as _
 
-from hub.errors import ErrorCode, HubError
+from hub.errors import DATABASE_UNAVAILABLE_ERRORS, ErrorCode, HubError, database_unavailable
 from hub.frames import FrameParser, dumps, parse_frame
 from realtime.codes import CloseCode
 from realtime.fanout import ProcessFanout, process_fanout
@@ -99,6 +99,15 @@ class StreamConsumer(AsyncWebsocketConsumer):
         # Accept first: a close code can only be sent on an accepted socket.
         await self.accept()
         release_handshake(self.base_send)
+        try:
+            await self._open()
+        except DATABASE_UNAVAILABLE_ERRORS:
+            # Closed, never left waiting: the client reconnects later with ?after= (disconnect
+            # detaches it from the feed if it got that far).
+            logger.warning("socket handshake: the database is unavailable", exc_info=True)
+            await self.close(code=CloseCode.TRY_AGAIN_LATER)
+
+    async def _open(self) -> None:
         user = self.scope["user"]
         if user is None or not user.is_authenticated:
             await self.close(code=CloseCode.UNAUTHENTICATED)
@@ -172,9 +181,11 @@ class StreamConsumer(AsyncWebsocketConsumer):
         try:
             raw = parse_frame(text_data, bytes_data, max_bytes=self.max_frame_bytes)
             await self.on_frame(self.client_frames.parse(raw))
-        except HubError as error:
+        except (HubError, *DATABASE_UNAVAILABLE_ERRORS) as error:
+            # The database away: this frame is refused and the socket stays open (live frames go on).
+            refusal = error if isinstance(error, HubError) else database_unavailable()
             client_id = raw.get("client_id")
-            self.send_frame(error.as_frame(client_id=client_id if isinstance(client_id, str) else None))
+            self.send_frame(refusal.as_frame(client_id=client_id if isinstance(client_id, str) else None))
 
 
 def _after_param(query_string: bytes) -> tuple[int | None, HubError | None]:
