@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 def _item(item: DigestItem) -> dict[str, Any]:
     """Precondition: the recipient's language is active (the detail is rendered in it)."""
-    detail = str(item.detail) % dict(item.params) if item.params else str(item.detail)
+    # ``%`` on the lazy string itself: a plural (``ngettext_lazy(..., "count")``) picks its form there.
+    detail = str(item.detail % dict(item.params)) if item.params else str(item.detail)
     return {"title": item.title, "link": settings.SITE_URL + item.url, "detail": detail, "when": item.when}
 
 
