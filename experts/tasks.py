@@ -5,7 +5,9 @@ from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.utils import timezone
 
+from experts.questions.selectors import unnotified_question_ids
 from experts.questions.services import expert_question_notify, expert_reply_relay
 from experts.selectors.experts import unrelayed_contact_ids
 from experts.services.contact import contact_relay
@@ -34,6 +36,15 @@ def expert_contact_relay_sweep() -> int:
 def expert_question_notify_task(question_id: int) -> int:
     """Choose and tell a question's experts, once (safe to run twice: see ``expert_question_notify``)."""
     return expert_question_notify(question_id=question_id)
+
+
+@shared_task
+def expert_question_notify_sweep() -> int:
+    """Queue the questions whose task was lost (beat, every few minutes)."""
+    question_ids = unnotified_question_ids(older_than=SWEEP_AFTER, newer_than=SWEEP_GIVE_UP_AFTER, now=timezone.now())
+    for question_id in question_ids:
+        expert_question_notify_task.delay(question_id)
+    return len(question_ids)
 
 
 @shared_task(autoretry_for=(OSError, SMTPException), retry_backoff=30, retry_backoff_max=1800, max_retries=6)

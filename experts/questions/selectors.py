@@ -139,3 +139,14 @@ def expert_groups(*, contains: str = "") -> list[ExpertGroup]:
         for objective in objectives_in_order()
     ]
     return [group for group in groups if needle in group.name or needle in group.label.casefold()]
+
+
+def unnotified_question_ids(*, older_than: timedelta, newer_than: timedelta, now: datetime) -> list[int]:
+    """Questions whose experts were never told although their task should have run (the broker
+    was down at the commit, or the task's retries ran out): asked between ``newer_than`` and
+    ``older_than`` ago."""
+    return list(
+        ExpertQuestion.objects.filter(
+            notified_at=None, created_at__lt=now - older_than, created_at__gt=now - newer_than
+        ).values_list("pk", flat=True)
+    )

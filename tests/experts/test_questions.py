@@ -19,12 +19,18 @@ from hub.errors import ErrorCode, HubError
 from notifications.models import EmailDelivery, Notification, NotificationPreference
 from tests.experts.factories import ExpertFactory
 from tests.factories import UserFactory
-from tests.notifications.smtp import smtp_server  # noqa: F401  (the fixture)
+from tests.notifications.smtp import smtp_server  # noqa: F401  (the fixture, used through ``mailbox``)
 
 pytestmark = pytest.mark.django_db
 
 NOON = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 QUESTION = "@objective-9-experts how do we screen for smuggling at sea crossings?"
+
+
+@pytest.fixture
+def mailbox(request):
+    """The real SMTP server (tests/notifications/smtp.py): Django sends to it, Celery runs eagerly."""
+    return request.getfixturevalue("smtp_server")
 
 
 @pytest.fixture
@@ -270,7 +276,7 @@ class TestTellingTheExperts:
         assert expert_question_notify(question_id=ExpertQuestion.objects.get().pk) == 0
         assert not Notification.objects.filter(kind=Notification.Kind.EXPERT_QUESTION).exists()
 
-    def test_the_whole_chain_runs_after_commit(self, asker, smtp_server, django_capture_on_commit_callbacks):  # noqa: F811
+    def test_the_whole_chain_runs_after_commit(self, asker, mailbox, django_capture_on_commit_callbacks):
         expert = expert_on(["9"], email="amina@experts.example")
         with django_capture_on_commit_callbacks(execute=True):
             ask(asker)
@@ -292,7 +298,10 @@ class TestAnswers:
         assert response.json()["questions_answered"] == 1
 
     def test_a_private_reply_is_relayed_to_the_asker_and_counts(
-        self, asker, smtp_server, django_capture_on_commit_callbacks  # noqa: F811
+        self,
+        asker,
+        mailbox,
+        django_capture_on_commit_callbacks,
     ):
         expert = expert_on(["9"], email="amina@experts.example", name="Amina Diallo")
         ask(asker)
@@ -304,7 +313,7 @@ class TestAnswers:
             )
         assert response.status_code == 201
         assert "karim@ngo.example" not in response.content.decode()
-        [mail] = smtp_server.messages
+        [mail] = mailbox.messages
         assert mail.rcpt_tos == ["karim@ngo.example"]
         assert mail.message["Reply-To"] == "amina@experts.example"
         assert str(mail.message["List-Unsubscribe"]).strip().startswith("<http")
@@ -371,3 +380,58 @@ class TestPages:
 
 def test_the_engine_is_known():
     assert connection.vendor in {"postgresql", "sqlite"}
+
+
+class TestRegistries:
+    def test_the_digest_lists_open_questions_of_followed_objectives_but_not_the_readers_own(self, asker, space):
+        from experts.questions.digest import open_questions_section
+        from notifications.digest_sections import DigestBatch, DigestReader
+
+        reader = UserFactory.create()
+        before = NOON - dt.timedelta(days=1)
+        message = ask(asker, "@objective-9-experts who tracks smuggling prosecutions?")
+        ask(asker, "@objective-10-experts an objective the reader does not follow")
+        batch = DigestBatch(
+            readers={
+                reader.pk: DigestReader(user_id=reader.pk, objectives=frozenset({"9"}), since=before),
+                asker.pk: DigestReader(user_id=asker.pk, objectives=frozenset({"9"}), since=before),
+            },
+            until=message.created_at + dt.timedelta(hours=1),
+        )
+        found = open_questions_section(batch)
+        assert list(found) == [(reader.pk, "9")]
+        [item] = found[reader.pk, "9"]
+        assert item.title == "@objective-9-experts who tracks smuggling prosecutions?"
+        assert item.url == f"/spaces/smuggling/#m{message.seq}"
+
+    def test_the_export_holds_the_users_questions_and_erasure_removes_them(self, asker):
+        from accounts.erasure import user_erase
+        from accounts.personal_data import export_sections
+
+        expert = expert_on(["9"])
+        ask(asker)
+        expert_question_notify(question_id=ExpertQuestion.objects.get().pk)
+        sections = {section.name: section for section in export_sections()}
+        [asked] = list(sections["expert_questions_asked"].items(asker))
+        assert (asked["space"], asked["groups"], asked["experts_asked"]) == ("smuggling", ["objective-9-experts"], 1)
+        [received] = list(sections["expert_questions_received"].items(expert.user))
+        assert received["answered"] is None
+        user_erase(user_id=asker.pk)
+        assert not ExpertQuestion.objects.exists()
+        assert not ExpertAsk.objects.exists()
+        assert Message.objects.count() == 1  # the message stays, shown as a deleted user
+
+
+def test_the_sweep_queues_questions_whose_task_was_lost(asker, at_noon, monkeypatch):
+    from experts import tasks
+
+    ask(asker)
+    question = ExpertQuestion.objects.get()
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.expert_question_notify_task, "delay", queued.append)
+    assert tasks.expert_question_notify_sweep() == 0  # too recent: its own task is on the way
+    at_noon.move_to(NOON + dt.timedelta(minutes=6), tick=False)
+    assert tasks.expert_question_notify_sweep() == 1
+    assert queued == [question.pk]
+    expert_question_notify(question_id=question.pk)
+    assert tasks.expert_question_notify_sweep() == 0
