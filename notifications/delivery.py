@@ -3,39 +3,58 @@
 How (the contract: "each notification reaches each recipient at most once, even when a task is
 retried or a worker dies"):
 
-- A task run sends a chunk of deliveries over one SMTP connection. Right before each message it
-  *claims* that row with one guarded UPDATE (``state='pending'`` → ``'sending'``, ``claimed_at``);
-  only the run whose UPDATE changed the row sends it. A task delivered twice (Celery's
-  ``acks_late`` after a worker death, a broker's visibility timeout, the sweep re-enqueuing a row a
-  slow queue still holds) therefore sends nothing twice.
+- A task run sends a chunk of deliveries. Right before each message it *claims* that row with one
+  guarded UPDATE (``state='pending'`` → ``'sending'``, ``claimed_at``), committed on its own; only
+  the run whose UPDATE changed the row sends it. A task delivered twice (Celery's ``acks_late``
+  after a worker death, a broker's visibility timeout, the sweep re-enqueuing a row a slow queue
+  still holds) therefore sends nothing twice.
+- A chunk of at least twice ``LANE_MIN_MESSAGES`` goes out over up to ``SMTP_LANES`` SMTP
+  connections at once (*lanes*, on PostgreSQL with Django's SMTP backend): each lane sends its
+  share one message after the other, claim then send, with a database connection of its own, so
+  that while one lane waits for its commit or for the server's answers the others work (and
+  their commits share PostgreSQL's flushes). Each lane has at most one claimed row the server has
+  not answered for, so **a worker killed mid-chunk leaves at most ``SMTP_LANES`` rows in doubt per
+  running task** (``SMTP_LANES`` times the worker's concurrency in all). Smaller chunks (a mention, a
+  reply, the tests) use one connection, in the calling thread.
 - The rows the server accepted become ``sent`` together, in one UPDATE when the chunk ends or
   stops (a worker that dies first leaves them ``sending``, hence ``unconfirmed`` below: bookkeeping
   only, since a row is never re-sent once it left ``pending``). A refusal (recipient, sender or
   data rejected) makes it ``failed`` at once with the server's answer; it is not retried.
-- Within a chunk each (language, title, body, link) is rendered once and each recipient's own
-  unsubscribe link filled in (``emails.renderings_shared``).
-- If the connection cannot be opened, the row just claimed goes back to ``pending``: nothing was
+- Every message of a chunk is built before the first claim (a template error leaves the rows
+  pending, not in doubt). Each distinct (language, title, body, link) is rendered and serialized
+  once and each recipient's address, Date, Message-ID and unsubscribe link filled into the bytes
+  (``email_slots``), which go to the server through the backend's ``smtplib`` connection, as
+  Django's SMTP backend would send them; any other backend, or a message that cannot be slotted,
+  is built whole (``emails.notification_email``) and sent through the backend.
+- If a connection cannot be opened, the row just claimed goes back to ``pending``: nothing was
   sent, and the sweep re-enqueues it. If the connection breaks *during* a message, or the worker
   dies, that row stays in ``sending``: the server may or may not have taken it. We choose
   **at-most-once for that row**: it is never sent again automatically; after
   ``NOTIFICATION_EMAIL_SEND_TIMEOUT_SECONDS`` (far longer than any send) the sweep marks it
   ``unconfirmed`` and logs a warning, so staff see it (admin) instead of a silent loss. The rows of
-  the chunk not yet attempted were never claimed, so they are still ``pending`` and sent later.
+  the lane not yet attempted were never claimed, so they are still ``pending`` and sent later; the
+  other lanes go on to their end. The run then raises the first lane's error.
 """
 
 import logging
 import smtplib
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import User
+from notifications.email_slots import SlottedEmail, slotted_email, unsubscribe_urls
 from notifications.emails import notification_email, renderings_shared
-from notifications.models import EmailDelivery
+from notifications.models import EmailDelivery, Notification
+from notifications.services import language_of
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +63,14 @@ State = EmailDelivery.State
 # The server answered and did not take the message: it was not sent, and will not be retried.
 # (The digest and the message emails treat these alike.)
 SMTP_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+# A chunk goes out over up to this many SMTP connections at once, each sending its share of the
+# messages one after the other (``_lanes``): while one waits for the server's answers or for its
+# claim's commit, the others send. Each lane holds at most one claimed row that the server has not
+# answered for, so a worker killed mid-chunk leaves at most SMTP_LANES rows in doubt per task.
+SMTP_LANES = 4
+# ... but no lane for fewer messages than this: small chunks (a mention, a reply) use one connection.
+LANE_MIN_MESSAGES = 25
 
 
 def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
@@ -96,47 +123,188 @@ def email_deliveries_send(*, delivery_ids: Iterable[int]) -> int:
     return sent
 
 
-def _send_chunk(delivery_ids: list[int]) -> int:
-    deliveries = (
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """What sending one delivery needs, read without model instances (one tuple per row)."""
+
+    delivery_id: int
+    recipient_id: int
+    address: str
+    language: str  # ``User.language``
+    title: str
+    body: str
+    url: str
+
+
+def _pending_rows(delivery_ids: list[int]) -> list[_Row]:
+    rows = (
         EmailDelivery.objects.filter(pk__in=delivery_ids, state=State.PENDING)
-        .select_related("notification__recipient")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "notification__recipient_id",
+            "notification__recipient__email",
+            "notification__recipient__language",
+            "notification__title",
+            "notification__body",
+            "notification__url",
+        )
     )
-    mail: BaseEmailBackend | None = None
-    sent = 0
-    accepted_ids: list[int] = []
+    return [_Row(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _RawMessage:
+    envelope_from: str
+    to: str
+    data: bytes
+
+
+_Prepared = _RawMessage | EmailMultiAlternatives
+
+
+class _Messages:
+    """How a chunk's messages are made.
+
+    ``raw`` (Django's SMTP backend): a message is the bytes of its content's ``SlottedEmail`` with
+    the recipient's parts filled in, handed to the connection's ``smtplib`` as Django would hand it.
+    Otherwise (locmem in tests, console), or when a content or an address cannot be slotted, it is
+    the ``EmailMultiAlternatives`` built whole and sent through the backend.
+    """
+
+    def __init__(self, *, raw: bool) -> None:
+        self.raw = raw
+        self._slotted: dict[tuple[str, str, str, str], SlottedEmail | None] = {}
+        self._unsubscribe_url = unsubscribe_urls()
+
+    def prepared(self, row: _Row) -> _Prepared:
+        unsubscribe = self._unsubscribe_url(row.recipient_id)
+        if self.raw:
+            language = language_of(User(language=row.language))
+            key = (language, row.title, row.body, row.url)
+            if key not in self._slotted:
+                self._slotted[key] = slotted_email(language=language, title=row.title, body=row.body, url=row.url)
+            slotted = self._slotted[key]
+            data = slotted.filled(to=row.address, unsubscribe=unsubscribe) if slotted is not None else None
+            if slotted is not None and data is not None:
+                return _RawMessage(envelope_from=slotted.envelope_from, to=row.address, data=data)
+        recipient = User(pk=row.recipient_id, email=row.address, language=row.language)
+        return notification_email(Notification(recipient=recipient, title=row.title, body=row.body, url=row.url))
+
+
+class _Outbox:
+    """One SMTP connection, opened at its first message."""
+
+    def __init__(self) -> None:
+        self.backend: BaseEmailBackend = get_connection()
+        self.opened = False
+
+    @property
+    def raw(self) -> bool:
+        return isinstance(self.backend, SMTPBackend)
+
+    def send(self, prepared: _Prepared) -> bool:
+        """True when the server took the message; raises ``SMTP_REFUSALS`` when it refused it, and
+        anything else when the connection failed (the message may or may not have arrived)."""
+        if not self.opened:
+            self.backend.open()
+            self.opened = True
+        if isinstance(prepared, _RawMessage):
+            connection = getattr(self.backend, "connection", None)
+            if connection is None:
+                raise smtplib.SMTPServerDisconnected("the SMTP connection is closed")
+            connection.sendmail(prepared.envelope_from, [prepared.to], prepared.data)  # a refused recipient raises
+            return True
+        prepared.connection = self.backend
+        return bool(self.backend.send_messages([prepared]))
+
+    def close(self) -> None:
+        if self.opened:
+            self.backend.close()
+
+
+@dataclass
+class _Lane:
+    """The messages one SMTP connection sends, one after the other, and what became of them."""
+
+    work: list[tuple[int, _Prepared]]
+    accepted: list[int] = field(default_factory=list)
+    error: Exception | None = None
+
+
+def _lanes(work: list[tuple[int, _Prepared]], outbox: _Outbox) -> list[_Lane]:
+    """The chunk dealt over up to ``SMTP_LANES`` connections, ``LANE_MIN_MESSAGES`` messages each at least.
+
+    One lane only unless the backend is Django's SMTP backend on PostgreSQL: the other lanes run in
+    threads with database connections of their own, which SQLite (the embedded mode: one writer at a
+    time) and the tests' uncommitted transactions do not allow."""
+    count = 1
+    if outbox.raw and connection.vendor == "postgresql":
+        count = max(1, min(SMTP_LANES, len(work) // LANE_MIN_MESSAGES))
+    return [_Lane(work=work[index::count]) for index in range(count)]
+
+
+def _send_lane(lane: _Lane, outbox: _Outbox) -> None:
+    """Claim and send the lane's messages in turn; stops at the first failure of the connection
+    (``lane.error``), leaving the rows after it pending."""
+    for delivery_id, prepared in lane.work:
+        if not _claimed(delivery_id):
+            continue  # another run has it
+        try:
+            accepted = outbox.send(prepared)
+        except SMTP_REFUSALS as refusal:
+            _finish(delivery_id, State.FAILED, error=repr(refusal))
+            continue
+        except Exception as error:
+            if not outbox.opened:
+                _finish(delivery_id, State.PENDING)  # could not connect: nothing went out, the sweep retries it
+            # Else the connection failed mid-message: the row stays in ``sending``, unknown whether it
+            # arrived, and is never re-sent (module docstring).
+            lane.error = error
+            return
+        if accepted:
+            lane.accepted.append(delivery_id)
+        else:
+            _finish(delivery_id, State.FAILED, error="the email backend sent nothing")
+
+
+def _send_lane_in_thread(lane: _Lane, outbox: _Outbox) -> None:
     try:
-        with renderings_shared():
-            for delivery in deliveries:
-                # Built before the claim: a template error leaves the row pending, not in doubt.
-                message = notification_email(delivery.notification)
-                if not _claimed(delivery.pk):
-                    continue  # another run has it
-                if mail is None:
-                    mail = get_connection()
-                    try:
-                        mail.open()
-                    except Exception:
-                        _finish(delivery.pk, State.PENDING)  # nothing went out: let the sweep retry it
-                        raise
-                message.connection = mail
-                try:
-                    accepted = mail.send_messages([message])
-                except SMTP_REFUSALS as refusal:
-                    _finish(delivery.pk, State.FAILED, error=repr(refusal))
-                    continue
-                # Anything else (connection lost mid-message, worker killed): the row stays in
-                # ``sending``, unknown whether it arrived, and is never re-sent (module docstring).
-                if accepted:
-                    accepted_ids.append(delivery.pk)
-                    sent += 1
-                else:
-                    _finish(delivery.pk, State.FAILED, error="the email backend sent nothing")
+        _send_lane(lane, outbox)
     finally:
-        _mark_sent(accepted_ids)
-        if mail is not None:
-            mail.close()
-    return sent
+        connection.close()  # this thread's database connection (back to the pool)
+
+
+def _send_chunk(delivery_ids: list[int]) -> int:
+    rows = _pending_rows(delivery_ids)
+    if not rows:
+        return 0
+    outboxes = [_Outbox()]
+    with renderings_shared():
+        messages = _Messages(raw=outboxes[0].raw)
+        # Every message is built before any claim: a template error leaves the rows pending, not in doubt.
+        work = [(row.delivery_id, messages.prepared(row)) for row in rows]
+    lanes = _lanes(work, outboxes[0])
+    outboxes += [_Outbox() for _lane in lanes[1:]]
+    try:
+        if len(lanes) == 1:
+            _send_lane(lanes[0], outboxes[0])
+        else:
+            with ThreadPoolExecutor(max_workers=len(lanes) - 1) as threads:
+                others = [threads.submit(_send_lane_in_thread, lane, outbox)
+                          for lane, outbox in zip(lanes[1:], outboxes[1:], strict=True)]  # fmt: skip
+                _send_lane(lanes[0], outboxes[0])
+                for other in others:
+                    other.result()
+    finally:
+        accepted = [delivery_id for lane in lanes for delivery_id in lane.accepted]
+        _mark_sent(accepted)
+        for outbox in outboxes:
+            outbox.close()
+    errors = [lane.error for lane in lanes if lane.error is not None]
+    if errors:
+        raise errors[0]
+    return sum(len(lane.accepted) for lane in lanes)
 
 
 def email_deliveries_sweep() -> list[list[int]]:

@@ -38,15 +38,20 @@ def _email(
     with translation.override(language):
         text = render_to_string(f"notifications/email/{template}.txt", full_context)
         html = render_to_string(f"notifications/email/{template}.html", full_context)
-    return _message(recipient=recipient, subject=subject, text=text, html=html, unsubscribe=unsubscribe)
+    return _message(to=recipient.email, subject=subject, text=text, html=html, unsubscribe=unsubscribe)
 
 
-def _message(*, recipient: User, subject: str, text: str, html: str, unsubscribe: str) -> EmailMultiAlternatives:
+def _message(
+    *, to: str, subject: str, text: str, html: str, unsubscribe: str, dated: Mapping[str, str] | None = None
+) -> EmailMultiAlternatives:
+    """``dated``: a Date and a Message-ID of the caller's (``email_slots``); without it Django makes them.
+    Either way they come right after To, where Django puts its own."""
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),  # a header: never a line break
         body=text,
-        to=[recipient.email],
+        to=[to],
         headers={
+            **(dated or {}),
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
@@ -57,7 +62,7 @@ def _message(*, recipient: User, subject: str, text: str, html: str, unsubscribe
 
 
 # Where the recipient's own unsubscribe link goes in a rendering shared by several recipients.
-_UNSUBSCRIBE_SLOT = "hub-unsubscribe-slot-5e1f0a"
+UNSUBSCRIBE_SLOT = "hub-unsubscribe-slot-5e1f0a"
 _shared_renderings: ContextVar[dict[tuple[str, str, str, str], tuple[str, str]] | None] = ContextVar(
     "notification_email_renderings", default=None
 )
@@ -84,32 +89,50 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
     recipient = notification.recipient
     language = language_of(recipient)
     context = {"notification": notification, "link": _link(notification)}
-    renderings = _shared_renderings.get()
-    if renderings is None:
+    if _shared_renderings.get() is None:
         return _email(
             recipient=recipient, subject=notification.title, template="notification", context=context,
             language=language,
         )  # fmt: skip
-    key = (language, notification.title, notification.body, notification.url)
-    if key not in renderings:
-        # Only what the key holds reaches the templates: nothing of one recipient can leak into another's.
-        shown = {"title": notification.title, "body": notification.body, "url": notification.url}
-        shared = {"notification": shown, "link": context["link"], "unsubscribe_url": _UNSUBSCRIBE_SLOT,
-                  "site_url": settings.SITE_URL}  # fmt: skip
-        with translation.override(language):
-            renderings[key] = (
-                render_to_string("notifications/email/notification.txt", shared),
-                render_to_string("notifications/email/notification.html", shared),
-            )
-    text, html = renderings[key]
+    text, html = notification_rendering(
+        language=language, title=notification.title, body=notification.body, url=notification.url
+    )
     unsubscribe = unsubscribe_url(user_id=recipient.pk)
     return _message(
-        recipient=recipient,
+        to=recipient.email,
         subject=notification.title,
-        text=text.replace(_UNSUBSCRIBE_SLOT, unsubscribe),
-        html=html.replace(_UNSUBSCRIBE_SLOT, escape(unsubscribe)),
+        text=text.replace(UNSUBSCRIBE_SLOT, unsubscribe),
+        html=html.replace(UNSUBSCRIBE_SLOT, escape(unsubscribe)),
         unsubscribe=unsubscribe,
     )
+
+
+def notification_rendering(*, language: str, title: str, body: str, url: str) -> tuple[str, str]:
+    """The text and HTML of a notification email in ``language``, with ``UNSUBSCRIBE_SLOT`` where the
+    recipient's unsubscribe link goes; once per (language, title, body, url) within ``renderings_shared``."""
+    renderings = _shared_renderings.get()
+    key = (language, title, body, url)
+    if renderings is not None and key in renderings:
+        return renderings[key]
+    # Only what the key holds reaches the templates: nothing of one recipient can leak into another's.
+    shown = {"title": title, "body": body, "url": url}
+    shared = {"notification": shown, "link": settings.SITE_URL + url if url else "",
+              "unsubscribe_url": UNSUBSCRIBE_SLOT, "site_url": settings.SITE_URL}  # fmt: skip
+    with translation.override(language):
+        rendering = (
+            render_to_string("notifications/email/notification.txt", shared),
+            render_to_string("notifications/email/notification.html", shared),
+        )
+    if renderings is not None:
+        renderings[key] = rendering
+    return rendering
+
+
+def notification_message(
+    *, to: str, title: str, text: str, html: str, unsubscribe: str, dated: Mapping[str, str] | None = None
+) -> EmailMultiAlternatives:
+    """A notification email from a ``notification_rendering`` whose slots the caller filled in or kept."""
+    return _message(to=to, subject=title, text=text, html=html, unsubscribe=unsubscribe, dated=dated)
 
 
 def message_group_email(

@@ -5,12 +5,10 @@ import smtplib
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.mail.backends.smtp import EmailBackend
 from django.test import Client
 
 from notifications import delivery
 from notifications.delivery import email_deliveries_send, email_deliveries_sweep
-from notifications.emails import notification_email
 from notifications.models import EmailDelivery, Notification, NotificationPreference
 from notifications.services import notification_create
 from notifications.tasks import send_notification_emails, sweep_notification_emails
@@ -99,17 +97,17 @@ def test_two_runs_that_both_saw_the_row_pending_send_it_once(smtp_server, monkey
     and sends it while the first is between reading and claiming."""
     notify(UserFactory.create())
     [delivery_id] = delivery_ids()
-    build = notification_email
+    build = delivery._Messages.prepared
     raced: list[bool] = []
 
-    def build_then_let_the_other_run_go_first(notification):
-        message = build(notification)
+    def build_then_let_the_other_run_go_first(outbox, row):
+        message = build(outbox, row)
         if not raced:
             raced.append(True)
             assert email_deliveries_send(delivery_ids=[delivery_id]) == 1  # the other run, all the way
         return message
 
-    monkeypatch.setattr(delivery, "notification_email", build_then_let_the_other_run_go_first)
+    monkeypatch.setattr(delivery._Messages, "prepared", build_then_let_the_other_run_go_first)
     assert email_deliveries_send(delivery_ids=[delivery_id]) == 0
     assert len(smtp_server.messages) == 1
     assert EmailDelivery.objects.get().state == State.SENT
@@ -163,20 +161,21 @@ def test_a_connection_lost_mid_message_is_never_resent_but_the_rest_of_the_chunk
     for n in range(3):
         notify(UserFactory.create(), key=f"contact:{n}")
     first, second, third = delivery_ids()
-    real_send = EmailBackend.send_messages
+    real_send = smtplib.SMTP.sendmail
+    second_address = EmailDelivery.objects.get(pk=second).notification.recipient.email
 
-    def drop_on_second(self, messages):
-        if messages[0].to == [EmailDelivery.objects.get(pk=second).notification.recipient.email]:
+    def drop_on_second(self, from_addr, to_addrs, msg, *args, **kwargs):
+        if to_addrs == [second_address]:
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return real_send(self, messages)
+        return real_send(self, from_addr, to_addrs, msg, *args, **kwargs)
 
-    monkeypatch.setattr(EmailBackend, "send_messages", drop_on_second)
+    monkeypatch.setattr(smtplib.SMTP, "sendmail", drop_on_second)
     with pytest.raises(smtplib.SMTPServerDisconnected):
         email_deliveries_send(delivery_ids=[first, second, third])
     states = dict(EmailDelivery.objects.values_list("pk", "state"))
     assert states == {first: State.SENT, second: State.SENDING, third: State.PENDING}
 
-    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    monkeypatch.setattr(smtplib.SMTP, "sendmail", real_send)
     time_machine.shift(dt.timedelta(minutes=2))
     assert email_deliveries_sweep() == [[third]]  # the untried one comes back; the one in doubt does not
     assert email_deliveries_send(delivery_ids=[first, second, third]) == 1
