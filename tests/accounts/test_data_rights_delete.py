@@ -6,6 +6,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts import personal_data
 from accounts.models import User
 from accounts.services import token_for
 from discussions.models import Membership, Message, MessageRevision
@@ -15,6 +16,7 @@ from experts.search import search_experts
 from experts.search.queries import ExpertQuery
 from notifications.models import Notification
 from tests.accounts.data_rights_world import World, logged_in_client, world
+from tests.accounts.test_data_rights_proof import user_references
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -138,8 +140,6 @@ def test_an_erased_name_cannot_be_registered():
 
 def test_erasure_is_one_transaction(monkeypatch):
     """An eraser failing halfway leaves everything as it was."""
-    from accounts import personal_data
-
     w = world()
     erasers = {eraser.name: eraser for eraser in personal_data.erasers()}
 
@@ -184,3 +184,9 @@ def test_the_deletion_form_needs_the_csrf_token():
     browser.handler.enforce_csrf_checks = True
     assert browser.post("/accounts/delete/", {"password": PASSWORD}).status_code == 403
     assert User.objects.get(pk=w.person.pk).is_active
+
+
+def test_every_reference_to_a_user_is_erased_or_kept_on_purpose():
+    """A model added with a user column and no registration in its app's ``personal_data`` fails here."""
+    handled = personal_data.handled_references()
+    assert [label for label, _model, _attname in user_references() if label not in handled] == []
