@@ -34,7 +34,7 @@ def approved_resources_section(batch: DigestBatch) -> SectionItems:
     for pk, title, kind, objectives, decided_at, submitted_by_id in resources:
         item = DigestItem(title=title, url=reverse("experts:resource", args=[pk]), detail=kinds.get(kind, ""))
         for reader in batch.followers(objectives):
-            if decided_at > reader.since and reader.user_id != submitted_by_id:
+            if decided_at is not None and decided_at > reader.since and reader.user_id != submitted_by_id:
                 for key in reader.objectives.intersection(objectives):
                     found[reader.user_id, key].append(item)
     return found
