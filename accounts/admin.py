@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin
 
+from accounts.forms import ThrottledAuthenticationForm
 from accounts.models import LoginLockout, User
 
 
@@ -17,3 +19,12 @@ class LoginLockoutAdmin(admin.ModelAdmin):
 
     list_display = ("username", "until")
     search_fields = ("username",)
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's login, under the same login throttle as the site's login and the token endpoint
+    (one count per username across all three): without it /admin/login/ is an unthrottled way to
+    guess a staff password. The admin's staff check (``confirm_login_allowed``) still applies."""
+
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
