@@ -1,5 +1,6 @@
 from django.urls import path
 
+from experts.questions import views as questions
 from experts.views import contact_opt_out, directory, profiles, resources, review
 
 app_name = "experts"
@@ -10,6 +11,7 @@ urlpatterns = [
     path("experts/<int:expert_id>/", profiles.expert_profile, name="profile"),
     path("experts/<int:expert_id>/edit/", profiles.expert_edit, name="edit"),
     path("experts/<int:expert_id>/contact/", profiles.expert_contact_page, name="contact"),
+    path("experts/questions/<int:question_id>/", questions.question_page, name="question"),
     path("experts/contact-opt-out/<str:token>/", contact_opt_out.contact_opt_out, name="contact-opt-out"),
     path("resources/", resources.resource_list, name="resource-list"),
     path("resources/submit/", resources.resource_submit_page, name="resource-submit"),

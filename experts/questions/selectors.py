@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from discussions.models import Space
 from discussions.rendering import expert_group_name
-from experts.models import Expert, ExpertAnswer, ExpertAsk, ExpertQuestion
+from experts.models import Expert, ExpertAnswer, ExpertAsk, ExpertQuestion, ExpertReply
 from experts.questions.relevance import question_words, relevance_expression
 from gcm.names import OBJECTIVE_SHORT_TITLE, translated
 from gcm.selectors import objectives_in_order
@@ -150,3 +150,17 @@ def unnotified_question_ids(*, older_than: timedelta, newer_than: timedelta, now
             notified_at=None, created_at__lt=now - older_than, created_at__gt=now - newer_than
         ).values_list("pk", flat=True)
     )
+
+
+def recent_asks_of(expert_id: int, *, limit: int = 10) -> list[ExpertAsk]:
+    """The questions most recently put to the expert (their own profile page lists them), with the
+    message and its space joined."""
+    return list(
+        ExpertAsk.objects.filter(expert_id=expert_id, question__message__deleted=False)
+        .select_related("question__message__space")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def replies_of(*, question_id: int, expert_id: int) -> list[ExpertReply]:
+    return list(ExpertReply.objects.filter(question_id=question_id, expert_id=expert_id).order_by("created_at", "pk"))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.callers import AuthenticatedHttpRequest
 from experts.forms import ContactForm, ExpertProfileForm, validated_with
 from experts.models import Expert
-from experts.questions.selectors import questions_answered_count
+from experts.questions.selectors import questions_answered_count, recent_asks_of
 from experts.selectors.experts import expert_by_id, expert_editable_by
 from experts.selectors.pages import Labels, expert_of_user, taxonomy_labels
 from experts.serializers.experts import ExpertChangeSerializer, ExpertContactSerializer, ExpertCreateSerializer
@@ -31,11 +31,13 @@ def _expert_or_404(expert_id: int) -> Expert:
 def _profile_page(request: HttpRequest, expert: Expert, *, labels: Labels, contact_form: ContactForm | None = None,
                   status: int = 200) -> HttpResponse:  # fmt: skip
     user = request.user
+    own_profile = user.is_authenticated and expert.user_id == user.pk
     context = {
         "expert": expert,
         "labels": labels,
         "can_edit": expert_editable_by(expert, user),
-        "own_profile": user.is_authenticated and expert.user_id == user.pk,
+        "own_profile": own_profile,
+        "asks": recent_asks_of(expert.pk) if own_profile else [],
         "contact_form": contact_form or ContactForm(),
         "availability": dict(Expert.Availability.choices),
         "questions_answered": questions_answered_count(expert.pk),

@@ -435,3 +435,28 @@ def test_the_sweep_queues_questions_whose_task_was_lost(asker, at_noon, monkeypa
     assert queued == [question.pk]
     expert_question_notify(question_id=question.pk)
     assert tasks.expert_question_notify_sweep() == 0
+
+
+def test_an_asked_expert_replies_privately_from_the_question_page(
+    asker, client, mailbox, django_capture_on_commit_callbacks
+):
+    expert = expert_on(["9"], email="amina@experts.example")
+    ask(asker)
+    question = ExpertQuestion.objects.get()
+    expert_question_notify(question_id=question.pk)
+    client.force_login(expert.user)
+    profile = client.get(f"/experts/{expert.pk}/").content.decode()
+    assert f'href="/experts/questions/{question.pk}/"' in profile
+    page = client.get(f"/experts/questions/{question.pk}/")
+    assert page.status_code == 200
+    assert "smuggling at sea crossings" in page.content.decode()
+    assert "karim@ngo.example" not in page.content.decode()
+    assert client.post(f"/experts/questions/{question.pk}/", {"message": ""}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/experts/questions/{question.pk}/", {"message": "Happy to help."})
+    assert response.status_code == 302
+    [mail] = mailbox.messages
+    assert mail.rcpt_tos == ["karim@ngo.example"]
+    other = UserFactory.create()
+    client.force_login(other)
+    assert client.get(f"/experts/questions/{question.pk}/").status_code == 404
