@@ -37,7 +37,7 @@ from discussions.models import (
 )
 from discussions.rendering import render_markdown
 from discussions.streams import space_close_envelope, space_envelope
-from notifications.personal_data import notifications_rename_author
+from notifications.personal_data import notifications_rename_author, source_keys_of
 from notifications.selectors import MESSAGE_SOURCE_PREFIX
 from realtime.codes import CloseCode
 from realtime.publish import publish_on_commit
@@ -178,18 +178,6 @@ def mentions_rewrite(user: User) -> None:
             MessageRevision.objects.filter(pk=revision.pk).update(body=body)
 
 
-def _own_message_source_keys(user: User) -> Iterator[list[str]]:
-    ids = Message.objects.filter(author=user).order_by("pk").values_list("pk", flat=True)
-    batch: list[str] = []
-    for message_id in ids.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        batch.append(f"{MESSAGE_SOURCE_PREFIX}{message_id}")
-        if len(batch) == EXPORT_CHUNK_SIZE:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def discussions_erase(user: User) -> None:
     space_ids = list(Membership.objects.filter(user=user).values_list("space_id", flat=True))
     Membership.objects.filter(user=user).delete()
@@ -200,12 +188,10 @@ def discussions_erase(user: User) -> None:
     ModerationAction.objects.filter(target_user=user).update(reason="")
     mentions_rewrite(user)
     # A mention or reply notification names its author in its title, an invitation its moderator.
-    for source_keys in _own_message_source_keys(user):
-        notifications_rename_author(source_keys=source_keys, old=user.shown_name, new=None)
-    invited = Invitation.objects.filter(invited_by=user).values_list("pk", flat=True)
-    notifications_rename_author(
-        source_keys=[f"{SPACE_INVITATION_SOURCE_PREFIX}{pk}" for pk in invited], old=user.shown_name, new=None
-    )
+    own_messages = source_keys_of(MESSAGE_SOURCE_PREFIX, Message.objects.filter(author=user))
+    notifications_rename_author(source_keys=own_messages, old=user.shown_name, new=None)
+    invited = source_keys_of(SPACE_INVITATION_SOURCE_PREFIX, Invitation.objects.filter(invited_by=user))
+    notifications_rename_author(source_keys=invited, old=user.shown_name, new=None)
     for space_id in space_ids:
         publish_on_commit(space_close_envelope(space_id, user.pk, CloseCode.UNAUTHENTICATED))
 

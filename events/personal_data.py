@@ -31,7 +31,7 @@ from events.models import (
     WaitlistEntry,
 )
 from events.services.waitlist import waitlist_offer_free_seats
-from notifications.personal_data import notifications_rename_author
+from notifications.personal_data import notifications_rename_author, source_keys_of
 
 INVITATION_SOURCE_PREFIX = "event-invitation:"  # events.services.invitations' notification source_key
 
@@ -127,12 +127,8 @@ def events_erase(user: User) -> None:
         waitlist_offer_free_seats(event, now)
     Rsvp.objects.filter(user=user).delete()
     WaitlistEntry.objects.filter(user=user).delete()
-    sent = Invitation.objects.filter(invited_by=user).values_list("pk", flat=True)
-    keys = [
-        f"{INVITATION_SOURCE_PREFIX}{invitation_id}" for invitation_id in sent.iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    ]
-    for start in range(0, len(keys), EXPORT_CHUNK_SIZE):
-        notifications_rename_author(source_keys=keys[start : start + EXPORT_CHUNK_SIZE], old=user.shown_name, new=None)
+    sent = source_keys_of(INVITATION_SOURCE_PREFIX, Invitation.objects.filter(invited_by=user))
+    notifications_rename_author(source_keys=sent, old=user.shown_name, new=None)
     Invitation.objects.filter(_invitations_of(user)).delete()
     EventNotice.objects.filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email)).delete()
     OrganizerGrant.objects.filter(user=user).delete()

@@ -31,7 +31,7 @@ from experts.models import (
     ReviewerApplication,
 )
 from experts.questions import personal_data as _questions  # noqa: F401  (registers questions to experts)
-from notifications.personal_data import notifications_rename_author
+from notifications.personal_data import notifications_rename_author, source_keys_of
 
 CONTACT_SOURCE_PREFIX = "contact:"  # experts.services.contact's notification source_key
 
@@ -145,10 +145,8 @@ def resource_items(user: User) -> Iterator[Mapping[str, Any]]:
 
 def experts_erase(user: User) -> None:
     sent = ExpertContact.objects.filter(sender=user)
-    for batch_start in range(0, sent.count(), EXPORT_CHUNK_SIZE):
-        ids = sent.order_by("pk").values_list("pk", flat=True)[batch_start : batch_start + EXPORT_CHUNK_SIZE]
-        keys = [f"{CONTACT_SOURCE_PREFIX}{contact_id}" for contact_id in ids]
-        notifications_rename_author(source_keys=keys, old=user.shown_name, new=None)
+    keys = source_keys_of(CONTACT_SOURCE_PREFIX, sent)
+    notifications_rename_author(source_keys=keys, old=user.shown_name, new=None)
     sent.delete()
     # One DELETE statement: the search trigger logs it, and the contacts it received cascade.
     Expert.objects.filter(user=user).delete()

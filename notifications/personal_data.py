@@ -9,8 +9,8 @@ the app that made them, through ``notifications_rename_author``.
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from django.db.models import Model, Value
-from django.db.models.functions import Replace
+from django.db.models import CharField, Model, QuerySet, Value
+from django.db.models.functions import Cast, Concat, Replace
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -32,17 +32,26 @@ from realtime.envelopes import close_envelope
 from realtime.publish import publish_on_commit
 
 
-def notifications_rename_author(*, source_keys: Iterable[str], old: str, new: str | None) -> int:
-    """In the notifications made by these causes (``source_key``), ``old`` becomes ``new`` in the
-    title and body; ``new=None``: the translated "Deleted user", in each recipient's language.
-    Returns how many notifications changed. For erasers (inside the deletion transaction)."""
-    keys = list(source_keys)
-    if not old or not keys:
+def source_keys_of(prefix: str, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The ``source_key`` of the notifications these rows caused ("<prefix><id>"), as a subquery:
+    ``notifications_rename_author`` then reads the notifications in one join, however many rows."""
+    key = Concat(Value(prefix), Cast("pk", output_field=CharField()), output_field=CharField())
+    keys: QuerySet[Any] = rows.order_by().annotate(notification_source_key=key).values("notification_source_key")
+    return keys
+
+
+def notifications_rename_author(*, source_keys: Iterable[str] | QuerySet[Any], old: str, new: str | None) -> int:
+    """In the notifications made by these causes (``source_key``s, or ``source_keys_of`` rows),
+    ``old`` becomes ``new`` in the title and body; ``new=None``: the translated "Deleted user", in
+    each recipient's language. Returns how many notifications changed. For erasers (inside the
+    deletion transaction)."""
+    keys = source_keys if isinstance(source_keys, QuerySet) else list(source_keys)
+    if not old or (isinstance(keys, list) and not keys):
         return 0
     changed = 0
     notifications = Notification.objects.filter(source_key__in=keys)
-    recipients = notifications.values_list("recipient__language", flat=True).distinct()
-    for language in set(recipients):
+    languages = set(notifications.values_list("recipient__language", flat=True).distinct())
+    for language in languages:
         if new is None:
             with translation.override(language_of(User(language=language))):
                 replacement = gettext("Deleted user")
