@@ -6,6 +6,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from config.redis_urls import redis_client
+
 logger = logging.getLogger(__name__)
 
 OK = "ok"
@@ -26,7 +28,8 @@ def check_database() -> str:
 
 
 def _check_redis(url: str, part: str) -> str:
-    client = redis.Redis.from_url(url, socket_connect_timeout=_TIMEOUT_SECONDS, socket_timeout=_TIMEOUT_SECONDS)
+    # A redis:// URL, or a Sentinel location: then the master the sentinels name now.
+    client = redis_client(url, socket_connect_timeout=_TIMEOUT_SECONDS, socket_timeout=_TIMEOUT_SECONDS)
     try:
         client.ping()
     except redis.RedisError:
@@ -46,6 +49,8 @@ def check_channel_layer() -> str:
     layer = settings.CHANNEL_LAYERS["default"]
     if layer["BACKEND"] == "channels.layers.InMemoryChannelLayer":
         return EMBEDDED
+    if getattr(settings, "REDIS_SENTINEL", None) is not None:  # the layer's hosts are the sentinels'
+        return _check_redis(settings.REDIS_URL, "channel layer")
     statuses = [_check_redis(_redis_url_of(host), "channel layer") for host in layer["CONFIG"]["hosts"]]
     return OK if all(status == OK for status in statuses) else UNAVAILABLE
 
@@ -59,7 +64,9 @@ def check_broker() -> str:
     from kombu import Connection
 
     try:
-        with Connection(url, connect_timeout=_TIMEOUT_SECONDS) as conn:
+        # sentinel:// needs its transport options (master_name).
+        options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+        with Connection(url, connect_timeout=_TIMEOUT_SECONDS, transport_options=options) as conn:
             conn.ensure_connection(max_retries=1)
     except Exception:
         logger.exception("health: broker unavailable")

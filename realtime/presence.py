@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 
 import redis
-import redis.asyncio as aioredis
 from django.conf import settings
 
+from config.redis_urls import async_redis_client, redis_client
 from realtime.frames import PresenceFrame, presence_frame
 
 logger = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ class RedisPresence:
     """Entries are per (username, process): one process leaving does not hide a user another serves."""
 
     def __init__(self, url: str, prefix: str) -> None:
-        self._redis = aioredis.Redis.from_url(url)
+        self._redis = async_redis_client(url)  # a redis:// URL or a Sentinel location
         self._prefix = prefix
         self._process = uuid.uuid4().hex[:12]
 
@@ -199,7 +199,7 @@ def online_usernames(stream: str) -> set[str]:
     """Who is online in a stream, for synchronous callers (the REST members list)."""
     if settings.EMBEDDED:
         return set(_memory_presence._online.get(stream, ()))
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = redis_client(settings.REDIS_URL)
     try:
         members = client.zrangebyscore(f"{settings.CHANNEL_LAYER_PREFIX}:presence:{stream}", time.time(), "+inf")
     finally:
@@ -230,7 +230,7 @@ def streams_online(streams: Collection[str]) -> set[str]:
 @cache
 def _sync_client() -> redis.Redis:
     # One pool per process (redis-py's pool is thread-safe and starts afresh after a fork).
-    return redis.Redis.from_url(settings.REDIS_URL)
+    return redis_client(settings.REDIS_URL)
 
 
 PresenceStore = MemoryPresence | RedisPresence
