@@ -1,8 +1,9 @@
 """Reads of events, with what their payloads show already counted in the same query.
 
-Every event a list or a page shows carries its attendee count (yes RSVPs), its waiting list's
-length, the seats held by open offers and the caller's own answer as correlated subqueries, and
-its organizer joined: a page of 50 events is one query (plus the count).
+Every event a list or a page shows carries its attendee count (yes answers of accounts and of invited
+addresses without an account), its waiting list's length, the seats held by open offers and the
+caller's own answer as correlated subqueries, and its organizer joined: a page of 50 events is one
+query (plus the count).
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.callers import Caller
-from events.models import Event, Rsvp, RsvpResponse, WaitlistEntry
+from events.models import Event, Invitation, Rsvp, RsvpResponse, WaitlistEntry
 from events.selectors.access import events_visible_filter, not_found
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class EventQuery:
     upcoming: bool = False
 
 
-def _count_of(queryset: "QuerySet[Rsvp] | QuerySet[WaitlistEntry]") -> Coalesce:
+def _count_of(queryset: "QuerySet[Rsvp] | QuerySet[WaitlistEntry] | QuerySet[Invitation]") -> Coalesce:
     counted = queryset.order_by().values("event_id").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
@@ -58,7 +59,9 @@ def with_counts(queryset: QuerySet[Event], user: Caller, *, now: datetime | None
     else:
         mine = Value(None, output_field=CharField())
     annotated = queryset.select_related("organizer").annotate(
-        attendee_count=_count_of(rsvps.filter(response=RsvpResponse.YES)),
+        # Accounts' yes answers and those of invited addresses without an account (each holds a seat).
+        attendee_count=_count_of(rsvps.filter(response=RsvpResponse.YES))
+        + _count_of(Invitation.objects.filter(event_id=OuterRef("pk"), user__isnull=True, response=RsvpResponse.YES)),
         waitlist_count=_count_of(entries.filter(state=WaitlistEntry.State.WAITING)),
         offers_open=_count_of(entries.filter(state=WaitlistEntry.State.OFFERED, offer_expires_at__gt=now)),
         my_rsvp=mine,

@@ -22,7 +22,7 @@ from events.calendar import event_zone
 from events.models import Event, Invitation, RsvpResponse
 from events.paths import event_path
 from events.selectors.access import not_found, require_manageable
-from events.services.rsvp import require_open_for_answers, rsvp_respond
+from events.services.rsvp import address_answer, require_open_for_answers, rsvp_respond
 from hub.errors import ErrorCode, HubError
 from notifications.models import Notification, NotificationPreference
 from notifications.selectors import email_preference_of
@@ -173,8 +173,9 @@ def invitation_respond(*, invitation_id: int, email: str, response: RsvpResponse
 
     ``invitation_id`` and ``email`` come from a verified token (``invitation_token_read``). An invitee
     with an account answers as that account through the RSVP service (capacity, the waiting list,
-    409 ``event_full`` with nothing changed); an address without an account has no seat to take
-    and its answer is recorded on the invitation. Refused (409) once the event is cancelled or over.
+    409 ``event_full`` with nothing changed); an address without an account takes or frees a seat
+    under the same lock and capacity rule (``rsvp.address_answer``: 409 ``event_full`` with nothing
+    changed when full; no waiting list). Refused (409) once the event is cancelled or over.
     """
     with transaction.atomic():
         invitation = _invitation_for_update(invitation_id, email)
@@ -183,13 +184,19 @@ def invitation_respond(*, invitation_id: int, email: str, response: RsvpResponse
             raise not_found()
         now = timezone.now()
         require_open_for_answers(event, now)
-        if invitation.user is not None:
+        if invitation.user is None:
+            seated = address_answer(event, invitation, response, now)
+        else:
+            seated = True
             outcome = rsvp_respond(event_id=event.pk, user=invitation.user, response=response, waitlist=waitlist)
             if outcome.waitlisted:
                 return InvitationAnswer(invitation=invitation, waitlisted=True)
-        invitation.response = response
-        invitation.responded_at = now
-        invitation.save(update_fields=["response", "responded_at"])
+            invitation.response = response
+            invitation.responded_at = now
+            invitation.save(update_fields=["response", "responded_at"])
+    if not seated:
+        # Refused after the commit, as the RSVP service refuses: offers that ran out were passed on.
+        raise HubError(ErrorCode.EVENT_FULL, _("This event is full."))
     return InvitationAnswer(invitation=invitation)
 
 

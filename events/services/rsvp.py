@@ -1,6 +1,7 @@
 """Answering an event: yes, no or maybe, with its capacity kept under concurrency.
 
-The attendee count is the number of ``yes`` answers. Every answer locks the event row
+The attendee count is the number of ``yes`` answers, of accounts and of invited addresses without an
+account (``address_answer``: the same seats, the same lock). Every answer locks the event row
 (``select_for_update``) before it counts seats, so two people racing for the last seat are served
 one after the other: the first takes it, the second finds the event full (409 ``event_full``), or
 is put on the waiting list when they asked for that (``waitlist=True``). Seats held by open offers
@@ -124,3 +125,31 @@ def _saved(event: Event, user: User, rsvp: Rsvp | None, response: str) -> Rsvp:
         rsvp.response = response
         rsvp.save(update_fields=["response", "updated_at"])
     return rsvp
+
+
+def address_answer(event: Event, invitation: Invitation, response: RsvpResponse, now: datetime) -> bool:
+    """Record the answer of an invited address without an account (its signed link); False, with nothing
+    changed, when it is a yes to a full event.
+
+    Precondition: inside a transaction holding the event row lock (then the invitation's), the lock
+    every account's answer takes, so an address and an account racing for the last seat take turns.
+    A yes takes a seat under the accounts' rule (seats held by open offers count as taken); an
+    address cannot wait in line (the waiting list is of accounts). A yes given back (no, maybe)
+    frees its seat, offered at once to the first in line.
+    """
+    # Offers that ran out pass on first, as for an account's answer.
+    waitlist_release_expired(event, now)
+    held_a_seat = invitation.response == RsvpResponse.YES
+    if response == RsvpResponse.YES and not held_a_seat and _full(event, now):
+        return False
+    if invitation.response != response or invitation.responded_at is None:
+        invitation.response = response
+        invitation.responded_at = now
+        invitation.save(update_fields=["response", "responded_at"])
+    if held_a_seat and response != RsvpResponse.YES:
+        waitlist_offer_free_seats(event, now)
+    return True
+
+
+def _full(event: Event, now: datetime) -> bool:
+    return event.capacity is not None and seats_taken(event, now) >= event.capacity

@@ -5,7 +5,9 @@ When a seat frees up (an attendee changes their yes to no or maybe, the organize
 capacity or removes it, an offer is declined or runs out), the first person waiting is offered it:
 their entry becomes ``offered`` with ``offer_expires_at`` ``EVENT_SEAT_OFFER_HOURS`` later (48 h
 by default; never past the event's end), and they are notified. While the offer is open the seat
-counts as taken, so nobody else can answer yes into it. Answering yes within the hold takes it
+counts as taken, so nobody else can answer yes into it. An invited address without an account that
+answered yes by its link holds a seat too (``seats_taken``), but cannot wait in line (the list is of
+accounts): to a full event its yes is refused. Answering yes within the hold takes it
 (``accepted``); an offer that runs out becomes ``expired`` and the seat goes to the next in line,
 by beat (``events.tasks_waitlist.expire_seat_offers``) or at once when someone answers the event
 and finds it (the RSVP passes it on under the same lock, before counting seats).
@@ -25,7 +27,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from events.models import Event, Rsvp, RsvpResponse, WaitlistEntry
+from events.models import Event, Invitation, Rsvp, RsvpResponse, WaitlistEntry
 from events.paths import event_path
 from notifications.models import Notification
 from notifications.services import notification_create
@@ -53,9 +55,16 @@ def open_offers(event: Event, now: datetime) -> QuerySet[WaitlistEntry]:
 
 
 def seats_taken(event: Event, now: datetime) -> int:
-    """Yes answers plus the seats held by open offers. Call with the event row locked to rely on it."""
+    """Yes answers (accounts' RSVPs and invited addresses without an account) plus the seats held by
+    open offers. Call with the event row locked to rely on it."""
     yes = Rsvp.objects.filter(event=event, response=RsvpResponse.YES).count()
-    return yes + open_offers(event, now).count()
+    return yes + address_yes_answers(event).count() + open_offers(event, now).count()
+
+
+def address_yes_answers(event: Event) -> QuerySet[Invitation]:
+    """The invitations of addresses without an account that answered yes: each holds a seat. (An
+    invited account's answer is its ``Rsvp``; its invitation only mirrors it.)"""
+    return Invitation.objects.filter(event=event, user__isnull=True, response=RsvpResponse.YES)
 
 
 def event_open_for_answers(event: Event, now: datetime) -> bool:

@@ -50,8 +50,8 @@ def invitation_rsvp(request: HttpRequest, token: str) -> HttpResponse:
                 )  # fmt: skip
             except HubError as refusal:
                 status, error = refusal.status, refusal.detail
-                # An account may wait for a seat (an address without one takes none: never full).
-                offer_waitlist = refusal.code == ErrorCode.EVENT_FULL
+                # An account may wait for a seat; an address without one cannot (the list is of accounts).
+                offer_waitlist = refusal.code == ErrorCode.EVENT_FULL and invitation.user is not None
             else:
                 invitation = answer.invitation
                 if answer.waitlisted:
