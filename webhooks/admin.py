@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hub.errors import HubError
-from webhooks.models import Delivery, DeliveryAttempt, Webhook
+from webhooks.models import SKIPPED_ERROR, Delivery, DeliveryAttempt, Webhook
 from webhooks.outbox import routes_changed
 from webhooks.services import delivery_redeliver
 
@@ -35,7 +35,7 @@ class WebhookAdmin(admin.ModelAdmin):
     def disable(self, request: HttpRequest, queryset: QuerySet[Webhook]) -> None:
         queryset.update(active=False, disabled_reason=_("disabled by staff"))
         Delivery.objects.filter(webhook__in=queryset, state=Delivery.State.PENDING).update(
-            state=Delivery.State.SKIPPED, error="not sent: the webhook was disabled"
+            state=Delivery.State.SKIPPED, error=str(SKIPPED_ERROR)
         )
         routes_changed()
 

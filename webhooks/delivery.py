@@ -32,11 +32,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from notifications.models import Notification
 from webhooks.destinations import DestinationRefused, destination_checked
-from webhooks.models import Delivery, DeliveryAttempt, Webhook
+from webhooks.models import SKIPPED_ERROR, UNCONFIRMED_ERROR, Delivery, DeliveryAttempt, Webhook
 from webhooks.outbox import routes_changed
 from webhooks.sending import Answer, post
 from webhooks.signing import delivery_body, delivery_headers
@@ -136,8 +136,8 @@ def _settle(webhook: Webhook, delivery: Delivery, number: int, answer: Answer, s
             sending.update(state=State.FAILED, finished_at=now, **common)
             webhook_disable(
                 webhook_id=webhook.pk,
-                reason=f"deliveries failed for {settings.WEBHOOK_RETRY_FOR_SECONDS // 3600} hours; last: "
-                f"{answer.status_code or answer.error}"[:300],
+                reason=gettext("Every delivery failed for %(hours)d hours; the last attempt: %(last)s")
+                % {"hours": settings.WEBHOOK_RETRY_FOR_SECONDS // 3600, "last": answer.status_code or answer.error},
             )
             return
         retry_at = min(now + timedelta(seconds=retry_delay(number)), give_up_at)
@@ -167,7 +167,7 @@ def webhook_queue_send(*, webhook_id: int, max_requests: int = SEND_MAX_PER_RUN)
                     break
                 Delivery.objects.filter(pk=head.pk, state=State.SENDING).update(
                     state=State.UNCONFIRMED, finished_at=now,
-                    error="the request was under way when its worker stopped: it may have arrived; not sent again",
+                    error=str(UNCONFIRMED_ERROR),
                 )  # fmt: skip
                 logger.warning("webhook %s: delivery %s left unconfirmed (never re-sent)", webhook_id, head.pk)
                 continue
@@ -208,7 +208,7 @@ def webhook_disable(*, webhook_id: int, reason: str) -> bool:
         webhook.disabled_reason = reason[:300]
         webhook.save(update_fields=["active", "disabled_at", "disabled_reason"])
         Delivery.objects.filter(webhook_id=webhook_id, state=State.PENDING).update(
-            state=State.SKIPPED, finished_at=now, error="not sent: the webhook was disabled"
+            state=State.SKIPPED, finished_at=now, error=str(SKIPPED_ERROR)
         )
         notification_create(
             recipient=webhook.owner,

@@ -23,6 +23,11 @@ class WebhookEvent(models.TextChoices):
     RESOURCE_APPROVED = "resource.approved", _("Resource approved")
 
 
+# What the log says of deliveries that were not sent, or not confirmed (shown by the API and admin).
+SKIPPED_ERROR = _("Not sent: the webhook was disabled.")
+UNCONFIRMED_ERROR = _("The request was under way when its worker stopped: it may have arrived. Not sent again.")
+
+
 class Webhook(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(_("URL"), max_length=2000)

@@ -15,7 +15,7 @@ from accounts.models import User
 from discussions.models import Membership, Space
 from hub.errors import ErrorCode, HubError
 from webhooks.destinations import DestinationRefused, destination_checked
-from webhooks.models import Delivery, Webhook
+from webhooks.models import SKIPPED_ERROR, Delivery, Webhook
 from webhooks.outbox import routes_changed
 from webhooks.selectors import webhook_manageable
 
@@ -78,7 +78,7 @@ def webhook_enable(*, by: User, webhook_id: int, active: bool) -> Webhook:
             webhook.save(update_fields=["active", "disabled_at", "disabled_reason"])
             if not active:
                 Delivery.objects.filter(webhook=webhook, state=Delivery.State.PENDING).update(
-                    state=Delivery.State.SKIPPED, error="not sent: the webhook was disabled"
+                    state=Delivery.State.SKIPPED, error=str(SKIPPED_ERROR)
                 )
             transaction.on_commit(routes_changed)
     return webhook
