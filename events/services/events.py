@@ -32,6 +32,7 @@ from events.models import Event
 from events.selectors.access import require_manageable, require_organizer
 from events.services.waitlist import seats_taken, waitlist_offer_free_seats
 from hub.errors import ErrorCode, HubError
+from webhooks.outbox import webhooks_event_cancelled, webhooks_event_published
 
 TITLE_MAX = Event._meta.get_field("title").max_length or 300
 DESCRIPTION_MAX = 20_000
@@ -224,6 +225,7 @@ def event_publish(event: Event | int, *, by: User) -> Event:
         from events.services import announcements  # written by the announcements helper
 
         announcements.announce_on_commit(event)
+        webhooks_event_published(event=event)
     return event
 
 
@@ -247,4 +249,5 @@ def event_cancel(event: Event | int, *, by: User) -> Event:
 
         announcements.event_cancelled_on_commit(event)
         invitations.invitations_cancelled_on_commit(event)
+        webhooks_event_cancelled(event=event)
     return event

@@ -26,6 +26,7 @@ from experts.selectors.review import (
 from hub.errors import ErrorCode, HubError
 from notifications.models import Notification
 from notifications.services import notification_create
+from webhooks.outbox import webhooks_resource_approved
 
 APPROVALS_TO_PUBLISH = 2
 
@@ -142,6 +143,7 @@ def _decide_if_settled(resource: Resource, review: Review) -> bool:
         return False
     resource.decided_at = timezone.now()
     resource.save(update_fields=["status", "decided_at", "updated_at"])
+    webhooks_resource_approved(resource=resource)
     return True
 
 
