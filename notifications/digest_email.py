@@ -53,7 +53,8 @@ def digest_email_build(content: "DigestContent") -> EmailMultiAlternatives:
             "subject": subject,
             "intro": _("Here is what happened on the Migration Network Hub since your last digest."),
             "objectives": objectives,
-            "notifications": [
+            # The unread notifications (the key the templates have always used for them).
+            "items": [
                 {"notification": notification, "link": settings.SITE_URL + notification.url if notification.url else ""}
                 for notification in content.notifications
             ],
