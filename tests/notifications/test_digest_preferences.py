@@ -2,6 +2,7 @@
 in a PUT, an unknown zone or an hour out of range refused per field with nothing changed) and on
 the settings page (labelled fields, the browser's zone offered while the stored one is the default)."""
 
+import json
 import re
 
 import pytest
@@ -107,3 +108,18 @@ def test_the_browsers_zone_is_offered_while_the_stored_one_is_the_default(amina)
     assert '<option value="UTC" selected>UTC</option>' in html
     assert "data-suggest-zone" in html
     assert re.search(r'id="zone-suggested" hidden', html)
+
+
+def test_the_zone_and_hour_are_in_the_users_data_export_with_their_descriptions(amina):
+    api(amina).put(
+        PREFERENCES, {"email": "daily_digest", "muted_spaces": [], "timezone": "Asia/Tokyo", "digest_hour": 9},
+        format="json",
+    )  # fmt: skip
+    response = api(amina).get("/api/v1/me/export/")
+    assert response.status_code == 200
+    assert response.streaming
+    document = json.loads(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    preferences = document["preferences"]
+    assert (preferences["timezone"], preferences["digest_hour"]) == ("Asia/Tokyo", 9)
+    described = json.dumps(document["readme"])
+    assert '"timezone": "time zone"' in described and '"digest_hour": "digest hour"' in described
