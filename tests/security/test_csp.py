@@ -8,49 +8,14 @@ page must have the same policy.
 """
 
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.security.hostile_world import CHAT_SLUG, OBJECTIVE, HostileWorld
+from tests.security.walk import page_paths
 
 NONCE = re.compile(r"'nonce-([A-Za-z0-9+/=_-]+)'")
-# Not pages: the API (JSON), the admin (Django's own), the JavaScript catalog, probes and feeds.
-NOT_PAGES = ("api/", "admin/", "i18n/", "healthz", "calendar/")
-
-
-def _patterns(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            yield from _patterns(entry, prefix + str(entry.pattern))
-        else:
-            yield prefix + str(entry.pattern), entry
-
-
-PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
-
-
-def page_paths(world: HostileWorld) -> list[str]:
-    values = {
-        "slug": CHAT_SLUG,
-        "key": OBJECTIVE,
-        "expert_id": world.experts[0].pk,
-        "resource_id": world.resources[0].pk,
-        "event_id": world.events[0].pk,
-        "notification_id": world.viewer.notifications.values_list("pk", flat=True)[0],
-        "question_id": 1,
-        "application_id": 1,
-        "token": "not-a-real-token",
-    }
-    paths = []
-    for pattern, _entry in _patterns(get_resolver()):
-        if pattern.startswith(NOT_PAGES) or "(?P" in pattern:
-            continue
-        paths.append("/" + PARAMETER.sub(lambda match: str(values.get(match.group(2), 1)), pattern))
-    return sorted(set(paths))
 
 
 class _Elements(HTMLParser):
