@@ -559,11 +559,14 @@
 
   // ---- Mention completion -------------------------------------------------------------------
   // Typing "@" offers the expert groups (@objective-9-experts, @general-experts: a question to an
-  // objective's experts). The message box stays focused and owns the keys (the ARIA combobox
-  // pattern): the suggestions are a listbox it controls, the highlighted one its
-  // aria-activedescendant; Down and Up move, Enter or Tab pick, Escape closes. The groups are read
+  // objective's experts). The message box stays focused and owns the keys (as in the ARIA combobox
+  // pattern, on a textbox: a textarea takes no combobox role, so no aria-expanded): the suggestions
+  // are a listbox it controls, the highlighted one its aria-activedescendant, and a status line
+  // says when they appear; Down and Up move, Enter or Tab pick, Escape closes. The groups are read
   // once from /api/v1/expert-groups/ (titles in the page's language).
-  const MAX_SUGGESTIONS = 24; // every group: the list scrolls
+  // Enough to reach objective 9 from "@obj" with the arrows; not a scrolling list (a scrolling
+  // region would need a keyboard stop of its own, and focus stays in the message box).
+  const MAX_SUGGESTIONS = 10;
   let expertGroups = null;
 
   function mentionCompletion(field) {
@@ -578,7 +581,6 @@
     field.after(listbox, status);
     field.setAttribute("aria-autocomplete", "list");
     field.setAttribute("aria-controls", listbox.id);
-    field.setAttribute("aria-expanded", "false");
     let options = [];
     let active = -1;
     let token = null; // {start, end} of the "@word" being completed
@@ -589,7 +591,6 @@
       options = [];
       active = -1;
       token = null;
-      field.setAttribute("aria-expanded", "false");
       field.removeAttribute("aria-activedescendant");
     }
 
@@ -643,7 +644,6 @@
       });
       listbox.replaceChildren(...options);
       listbox.hidden = false;
-      field.setAttribute("aria-expanded", "true");
       highlight(0);
       status.textContent = interpolate(ngettext("%(count)s suggestion; up and down to choose, Enter to insert",
         "%(count)s suggestions; up and down to choose, Enter to insert", found.length), { count: found.length }, true);
