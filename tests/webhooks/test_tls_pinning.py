@@ -11,7 +11,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.conftest import free_port
-from webhooks import sending
 from webhooks.destinations import Destination
 from webhooks.sending import post
 
@@ -35,7 +34,7 @@ def tls_receiver(tmp_path):
 
     def start(name):
         key, cert = certificate(tmp_path, name)
-        seen = {"sni": [], "hosts": []}
+        seen: dict[str, list[str | None]] = {"sni": [], "hosts": []}
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
@@ -66,7 +65,7 @@ def tls_receiver(tmp_path):
 def trusting(monkeypatch, cert):
     """The sender's default context, trusting the test's certificate (as a public CA's would be)."""
     original = ssl.create_default_context
-    monkeypatch.setattr(sending.ssl, "create_default_context", lambda: original(cafile=str(cert)))
+    monkeypatch.setattr(ssl, "create_default_context", lambda: original(cafile=str(cert)))
 
 
 def pinned(port):
