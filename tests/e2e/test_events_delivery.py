@@ -56,13 +56,16 @@ class Sink:
     With ``hold_at`` = k, the k-th message is recorded (it has arrived: the client sent all of
     it) and its ``250`` answer is held back until ``release`` is set, with ``holding`` set
     meanwhile: a worker killed then dies in the middle of its chunk, between the message arriving
-    and the worker hearing so.
+    and the worker hearing so. With ``hold_from`` = k, every message from the k-th on is held so
+    (``held`` counts them): each SMTP connection of a chunk sent over several stops at its next one.
     """
 
     host: str
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
     hold_at: int | None = None
+    hold_from: int | None = None
+    held: int = 0
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -85,7 +88,9 @@ class Sink:
         with self._lock:
             self.messages.append(message)
             number = len(self.messages)
-        if number == self.hold_at:
+        if number == self.hold_at or (self.hold_from is not None and number >= self.hold_from):
+            with self._lock:
+                self.held += 1
             self.holding.set()
             await asyncio.get_running_loop().run_in_executor(None, self.release.wait, WAIT)
         return "250 Message accepted for delivery"
@@ -319,6 +324,49 @@ def test_a_worker_killed_in_the_middle_of_an_announcement_leaves_one_email_per_s
         {user.email: 1 for user in followers}
     )
     assert Event.objects.get(pk=event.pk).announced_at is not None
+
+
+def test_a_worker_killed_while_a_chunk_goes_over_several_connections_leaves_one_email_per_subscriber(
+    sink, worker_factory
+):
+    """The same with one chunk of 80 sent over three SMTP connections (``delivery._lanes``): the worker
+    is killed when each connection waits for the server's answer to a message that arrived. The rows
+    in doubt are those three and the ones accepted before them (never confirmed): all arrived."""
+    from notifications.delivery import LANE_MIN_MESSAGES, SMTP_LANES
+
+    lanes = min(SMTP_LANES, 80 // LANE_MIN_MESSAGES)
+    assert lanes > 1
+    sink.hold_from = 12
+    env = hub_env(sink, NOTIFICATION_EMAIL_CHUNK="80", EVENT_ANNOUNCE_BATCH="80")
+    worker = worker_factory(env)
+    by = organizer()
+    followers = subscribers(80)
+    event = draft_event(by)
+    with transaction.atomic():
+        event_publish(event, by=by)
+    assert wait_until(lambda: sink.held >= lanes, timeout=WAIT), worker.tail()
+    worker.kill()  # SIGKILL with every connection half-answered
+    sink.release.set()
+    assert sink.count() == 11 + lanes
+    in_doubt = set(
+        EmailDelivery.objects.filter(state=EmailDelivery.State.SENDING).values_list(
+            "notification__recipient__email", flat=True
+        )
+    )
+    assert len(in_doubt) == 11 + lanes
+    assert in_doubt == set(sink.recipients())
+
+    recovered = worker_factory(env)
+    sweep_event_announcements.delay()
+    sweep_notification_emails.delay()
+    assert wait_until(lambda: sink.count() >= 80, timeout=WAIT), recovered.tail()
+    marker = draft_event(by, title="Objective 9 webinar")
+    with transaction.atomic():
+        event_publish(marker, by=by)
+    assert wait_until(lambda: sink.count() >= 160, timeout=WAIT), recovered.tail()
+    assert Counter(str(m["To"]) for m in sink.messages if "training" in str(m["Subject"])) == Counter(
+        {user.email: 1 for user in followers}
+    )
 
 
 def test_a_rolled_back_publication_sends_nothing(sink, worker_factory):
