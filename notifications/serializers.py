@@ -62,7 +62,9 @@ class SpaceSlugsField(serializers.ListField):
 class TimeZoneField(serializers.CharField):
     """An IANA time zone name that this system's zoneinfo knows ("Asia/Tokyo", "UTC")."""
 
-    default_error_messages = {"unknown": gettext_lazy("Unknown time zone: %(zone)s.")}
+    default_error_messages = {
+        "unknown": gettext_lazy("Unknown time zone: give an IANA name such as Europe/Paris or UTC."),
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", NotificationPreference._meta.get_field("timezone").max_length)
@@ -71,7 +73,7 @@ class TimeZoneField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         zone = super().to_internal_value(data)
         if not timezone_known(zone):
-            self.fail("unknown", zone=zone)
+            self.fail("unknown")
         return zone
 
 
