@@ -62,7 +62,7 @@ class SentinelSet:
 def start_sentinel_set(directory: Path) -> SentinelSet:
     primary_port, replica_port = free_port(), free_port()
     primary = start_redis(primary_port)
-    replica = _start_replica(replica_port, primary_port)
+    replica = _start_replica(replica_port, primary_port, directory)
     cluster = SentinelSet(primary, primary_port, replica, replica_port)
     try:
         for index in range(3):
@@ -76,10 +76,11 @@ def start_sentinel_set(directory: Path) -> SentinelSet:
     return cluster
 
 
-def _start_replica(port: int, primary_port: int) -> subprocess.Popen:
+def _start_replica(port: int, primary_port: int, directory: Path) -> subprocess.Popen:
+    # A replica writes the copy its primary sends it to disk (dump.rdb): in the test's directory.
     process = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--replicaof", "127.0.0.1", str(primary_port)],
+         "--replicaof", "127.0.0.1", str(primary_port), "--dir", str(directory)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip

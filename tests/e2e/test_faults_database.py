@@ -24,7 +24,8 @@ from tests.e2e.processes import test_database_url as the_test_database_url
 from tests.e2e.spaces_client import member, next_frame, open_socket, rest
 from tests.e2e.tcp_proxy import TcpProxy
 
-pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# Every wait inside is bounded; their sum on a loaded 2-core machine can pass the suite's 120 s.
+pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 
 # Short timeouts in the server, so that the test sees answers in seconds; the defaults are in settings.
 FAST_FAILING = {

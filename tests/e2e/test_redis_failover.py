@@ -36,7 +36,8 @@ from tests.e2e.test_events_delivery import (
 )
 from tests.e2e.test_faults_database import http
 
-pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# Every wait inside is bounded; their sum on a loaded 2-core machine can pass the suite's 120 s.
+pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True), pytest.mark.timeout(300)]
 __all__ = ["sink", "worker_factory"]  # fixtures, imported to be used here
 
 POSTS = 40
