@@ -179,7 +179,13 @@ def expert_question_notify(*, question_id: int) -> int:
                     "space": space.name,
                 },
                 body=_literal(Truncator(message.body).chars(EXCERPT_CHARS)),
-                url=message_url(space.slug, message.seq),
+                # The message itself; in a private space (which an expert may not be able to read)
+                # the question's page, which shows it to the experts it was put to.
+                url=(
+                    reverse("experts:question", args=[question.pk])
+                    if space.is_private
+                    else message_url(space.slug, message.seq)
+                ),
                 source_key=question_source_key(message.pk),
             )
         question.notified_at = now

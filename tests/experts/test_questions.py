@@ -460,3 +460,14 @@ def test_an_asked_expert_replies_privately_from_the_question_page(
     other = UserFactory.create()
     client.force_login(other)
     assert client.get(f"/experts/questions/{question.pk}/").status_code == 404
+
+
+def test_in_a_private_space_the_notification_links_to_the_question_page(asker):
+    private = Space.objects.create(slug="private", name="Private", visibility=Space.Visibility.PRIVATE)
+    Membership.objects.create(space=private, user=asker)
+    expert = expert_on(["9"])
+    ask(asker, space_slug="private")
+    question = ExpertQuestion.objects.get()
+    expert_question_notify(question_id=question.pk)
+    notification = Notification.objects.get(recipient=expert.user)
+    assert notification.url == f"/experts/questions/{question.pk}/"
