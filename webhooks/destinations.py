@@ -91,8 +91,10 @@ def url_problem(url: str) -> str | None:
     """What is wrong with the URL's form alone (no DNS), or None."""
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises ValueError for a port out of range)
+        port = parts.port  # raises ValueError for a port out of range
     except ValueError:
+        return _("Not a valid URL.")
+    if port == 0:
         return _("Not a valid URL.")
     if parts.scheme not in SCHEMES:
         return _("Only http and https URLs can receive webhooks.")
@@ -110,7 +112,7 @@ def destination_checked(url: str, *, allow_private: bool | None = None) -> Desti
         raise DestinationRefused(problem)
     parts = urlsplit(url)
     host = parts.hostname or ""
-    port = parts.port or SCHEMES[parts.scheme]
+    port = parts.port if parts.port is not None else SCHEMES[parts.scheme]
     try:
         addresses = resolve(host, port)
     except (OSError, UnicodeError) as error:

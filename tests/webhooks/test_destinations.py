@@ -101,7 +101,17 @@ def test_allow_private_lets_loopback_through(settings):
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://example.org/x", "file:///etc/passwd", "http://user:pw@example.org/", "http:///nohost", "gopher://x/"]
+    "url",
+    [
+        "ftp://example.org/x",
+        "file:///etc/passwd",
+        "http://user:pw@example.org/",
+        "http:///nohost",
+        "gopher://x/",
+        "http://93.184.215.14:0/",
+        "http://example.org:99999/",
+        "http://[::1/",
+    ],
 )
 def test_urls_of_the_wrong_form_are_refused(url):
     with pytest.raises(DestinationRefused):
