@@ -77,9 +77,16 @@ async def send_and_wait(socket, client_id: str, body: str) -> dict:
             return frame
 
 
-@pytest.mark.parametrize("mode", ["refuse", "hang"])
-def test_the_database_cut_off_and_back(tmp_path, space, proxy, mode):
-    server, port = start_uvicorn(services_env(DATABASE_URL=through(proxy), **FAST_FAILING), tmp_path / "server.log")
+@pytest.mark.parametrize(
+    ("mode", "pool"),
+    # DATABASE_POOL=0 is the setting behind PgBouncer: one persistent connection per thread,
+    # closed by Django after an error and opened again by the next call.
+    [("refuse", "1"), ("hang", "1"), ("refuse", "0")],
+    ids=["refused", "hanging", "refused-without-pool"],
+)
+def test_the_database_cut_off_and_back(tmp_path, space, proxy, mode, pool):
+    env = services_env(DATABASE_URL=through(proxy), DATABASE_POOL=pool, **FAST_FAILING)
+    server, port = start_uvicorn(env, tmp_path / "server.log")
     alice, bob = member(space), member(space)
     try:
         status, first = rest(port, bob, "POST", f"spaces/{space.slug}/messages/", {"body": "before", "client_id": "b0"})
