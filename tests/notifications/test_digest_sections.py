@@ -38,10 +38,10 @@ def approved(title: str, objectives=("9",), *, at=EARLIER, submitted_by=None) ->
     )  # fmt: skip
 
 
-def published(title: str, objectives=("9",), *, at=EARLIER, starts_in=dt.timedelta(days=3)) -> Event:
+def published(title: str, objectives=("9",), *, at=EARLIER, starts_in=dt.timedelta(days=3), **fields) -> Event:
     return Event.objects.create(title=title, objectives=list(objectives), status=Event.Status.PUBLISHED,
                                 published_at=at, starts_at=NOW + starts_in,
-                                ends_at=NOW + starts_in + dt.timedelta(hours=1))  # fmt: skip
+                                ends_at=NOW + starts_in + dt.timedelta(hours=1), **fields)  # fmt: skip
 
 
 def space(slug: str, objective="9", *, private=False) -> Space:
@@ -192,3 +192,13 @@ def test_event_times_are_shown_in_the_readers_zone(taxonomy, smtp_server):
     digests_send(user_ids=[amina.pk], now=tokyo_nine)
     text = the_mail(smtp_server, amina)
     assert "* Evening talk (Dec. 3, 2026, 9 p.m., Asia/Tokyo)" in text
+
+
+def test_the_digest_is_in_the_readers_language_down_to_the_section_headings(taxonomy, smtp_server):
+    amina = reader(language="fr")
+    published("Formation sur le trafic", ["9"], kind=Event.Kind.TRAINING)
+    digests_send(user_ids=[amina.pk], now=NOW)
+    text = the_mail(smtp_server, amina)
+    assert "Événements à venir:\n* Formation sur le trafic (" in text  # heading and the event's time
+    assert "\n  Formation\n" in text  # the event's kind, translated
+    assert "Upcoming events" not in text
