@@ -22,7 +22,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "email", "updated_at")
+    list_display = ("user", "email", "timezone", "digest_hour", "updated_at")
     list_filter = ("email",)
     search_fields = ("user__username",)
     list_select_related = ("user",)
