@@ -13,7 +13,8 @@ cache says nobody listens, a hook returns before any query.
 Who hears what: ``message.*`` of a public space goes to webhooks without a space and to those of
 that space; of a private space, only to webhooks of that space (never leaked to the others).
 ``event.*`` and ``resource.approved`` concern public things (a published event, an approved
-resource) and go to every webhook that asked for them.
+resource) and go to every webhook that asked for them. Only webhooks whose owner is still entitled
+hear anything: an active account that is staff, or still a moderator of the webhook's space.
 """
 
 import time
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from webhooks.models import Delivery, Webhook, WebhookEvent
@@ -82,10 +83,23 @@ def _enqueue_on_commit(webhook_ids: set[int]) -> None:
     transaction.on_commit(enqueue)
 
 
+def _still_entitled() -> Q:
+    """Webhooks whose owner may still have them: an active account that is staff, or still a
+    moderator of the webhook's space (a moderator removed from a private space stops hearing it)."""
+    from discussions.models import Membership
+
+    moderates = Exists(
+        Membership.objects.filter(
+            user_id=OuterRef("owner_id"), space_id=OuterRef("space_id"), role=Membership.Role.MODERATOR
+        )
+    )
+    return Q(owner__is_active=True) & (Q(owner__is_staff=True) | Q(moderates, space__isnull=False))
+
+
 def _write(event: str, webhooks: Q, items: Sequence[dict[str, Any]]) -> int:
     """One row per (matching webhook, item), in item order; returns how many."""
     webhook_ids = list(
-        Webhook.objects.filter(webhooks, active=True, events__overlaps=[event])
+        Webhook.objects.filter(webhooks, _still_entitled(), active=True, events__overlaps=[event])
         .order_by("pk")
         .values_list("pk", flat=True)
     )

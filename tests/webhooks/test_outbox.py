@@ -140,3 +140,22 @@ def test_an_approved_resource_is_delivered_a_rejected_one_is_not(db):
     assert [(name, data["id"], data["status"]) for name, data in deliveries(hook)] == [
         ("resource.approved", approved.pk, "approved")
     ]
+
+
+def test_a_webhook_whose_owner_lost_the_right_to_it_hears_nothing(private_space):
+    moderator = member(private_space, role=Membership.Role.MODERATOR)
+    scoped = webhook(URL, space=private_space, owner=moderator)
+    staff = UserFactory.create(is_staff=True)
+    unscoped = webhook(URL, owner=staff)
+    author = member(private_space)
+    message_post(slug=private_space.slug, author=author, body="while a moderator")
+    Membership.objects.filter(user=moderator).update(role=Membership.Role.MEMBER)
+    message_post(slug=private_space.slug, author=author, body="after being removed as moderator")
+    assert [data["body"] for _e, data in deliveries(scoped)] == ["while a moderator"]
+    public = type(private_space).objects.create(slug="public-one", name="Public one")
+    public_author = member(public)
+    message_post(slug=public.slug, author=public_author, body="staff hears this")
+    staff.is_staff = False
+    staff.save(update_fields=["is_staff"])
+    message_post(slug=public.slug, author=public_author, body="no longer staff")
+    assert [data["body"] for _e, data in deliveries(unscoped)] == ["staff hears this"]
