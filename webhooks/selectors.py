@@ -1,6 +1,6 @@
 """Reads of webhooks and their delivery logs, limited to what the caller may manage."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -10,12 +10,14 @@ from webhooks.models import Delivery, DeliveryAttempt, Webhook
 
 
 def webhooks_manageable_by(user: User) -> QuerySet[Webhook]:
-    """Staff: every webhook. Others: their own, and those of the spaces they moderate."""
+    """Staff: every webhook. Others: those of the spaces they moderate now (their own included: a
+    non-staff webhook always has a space); a moderator removed from a space no longer sees its
+    webhooks nor their logs, which hold the space's messages."""
     queryset = Webhook.objects.select_related("owner", "space")
     if user.is_staff:
         return queryset
     moderated = Membership.objects.filter(user=user, role=Membership.Role.MODERATOR).values("space_id")
-    return queryset.filter(Q(owner=user) | Q(space_id__in=moderated))
+    return queryset.filter(space_id__in=moderated)
 
 
 def webhook_manageable(*, user: User, webhook_id: int, lock: bool = False) -> Webhook:

@@ -254,3 +254,13 @@ def test_a_disabled_webhook_is_enabled_again_and_disabling_skips_its_queue(staff
     on = client.patch(f"/api/v1/webhooks/{hook.pk}/", {"active": True})
     assert on.json()["active"] is True and on.json()["disabled_at"] is None
     assert client.patch(f"/api/v1/webhooks/{hook.pk}/", {"active": "maybe"}).status_code == 400
+
+
+def test_a_moderator_removed_from_the_space_no_longer_sees_its_webhooks_or_their_logs(private_space):
+    moderator = member(private_space, role=Membership.Role.MODERATOR)
+    hook = webhook(PUBLIC_URL, space=private_space, owner=moderator)
+    client = client_of(moderator)
+    assert client.get(f"/api/v1/webhooks/{hook.pk}/deliveries/").status_code == 200
+    Membership.objects.filter(user=moderator).update(role=Membership.Role.MEMBER)
+    assert client.get(f"/api/v1/webhooks/{hook.pk}/deliveries/").status_code == 404
+    assert client.get("/api/v1/webhooks/").json()["results"] == []
