@@ -9,7 +9,7 @@ transaction that posts the message, so a refused question stores nothing at all.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from experts.models import ExpertQuestion
@@ -56,9 +56,10 @@ def ask_refusal(window: AskWindow, *, asked_now: int, now: datetime) -> HubError
         return None
     oldest = window.oldest_at or now
     wait = max(1, int((oldest + ASK_WINDOW - now).total_seconds() + 0.999))
-    return HubError(
-        ErrorCode.RATE_LIMITED,
-        _("You can ask the experts %(n)d questions a day; try again in %(hours)d hours.")
-        % {"n": ASKS_PER_DAY, "hours": max(1, round(wait / 3600))},
-        retry_after=wait,
-    )
+    hours = max(1, round(wait / 3600))
+    detail = ngettext(
+        "You can ask the experts %(n)d questions a day; try again in %(hours)d hour.",
+        "You can ask the experts %(n)d questions a day; try again in %(hours)d hours.",
+        hours,
+    ) % {"n": ASKS_PER_DAY, "hours": hours}
+    return HubError(ErrorCode.RATE_LIMITED, detail, retry_after=wait)
