@@ -38,7 +38,7 @@ def tick(moment: dt.datetime) -> None:
     send_daily_digests.delay(now=moment.isoformat())
 
 
-def test_a_digest_reaches_a_user_in_tokyo_at_their_hour_and_not_again_that_day(sink, worker_factory):  # noqa: F811
+def test_a_digest_reaches_a_user_in_tokyo_at_their_hour_and_not_again_that_day(taxonomy, sink, worker_factory):  # noqa: F811
     worker = worker_factory(hub_env(sink))
     # The next 00:10 UTC: 09:10 in Tokyo. The digest covers the day before it, which holds now.
     today = timezone.now().astimezone(dt.UTC)
