@@ -175,12 +175,15 @@ class _Messages:
     def __init__(self, *, raw: bool) -> None:
         self.raw = raw
         self._slotted: dict[tuple[str, str, str, str], SlottedEmail | None] = {}
+        self._languages: dict[str, str] = {}  # ``User.language`` → the language to speak
         self._unsubscribe_url = unsubscribe_urls()
 
     def prepared(self, row: _Row) -> _Prepared:
         unsubscribe = self._unsubscribe_url(row.recipient_id)
         if self.raw:
-            language = language_of(User(language=row.language))
+            if row.language not in self._languages:
+                self._languages[row.language] = language_of(User(language=row.language))
+            language = self._languages[row.language]
             key = (language, row.title, row.body, row.url)
             if key not in self._slotted:
                 self._slotted[key] = slotted_email(language=language, title=row.title, body=row.body, url=row.url)
