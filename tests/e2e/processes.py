@@ -17,7 +17,8 @@ from tests.conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 _HUB_ENV = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
-            "DJANGO_SETTINGS_MODULE", "HUB_VAR_DIR", "CELERY_BROKER_URL", "LOG_FORMAT")  # fmt: skip
+            "DJANGO_SETTINGS_MODULE", "HUB_VAR_DIR", "CELERY_BROKER_URL", "LOG_FORMAT",
+            "REDIS_SENTINELS", "REDIS_SENTINEL_MASTER", "CELERY_BROKER_DB")  # fmt: skip
 
 
 def clean_env(**overrides: str) -> dict[str, str]:
