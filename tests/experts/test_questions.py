@@ -471,3 +471,9 @@ def test_in_a_private_space_the_notification_links_to_the_question_page(asker):
     expert_question_notify(question_id=question.pk)
     notification = Notification.objects.get(recipient=expert.user)
     assert notification.url == f"/experts/questions/{question.pk}/"
+
+
+def test_the_groups_list_is_one_query(taxonomy, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = APIClient().get("/api/v1/expert-groups/", {"q": "obj"})
+    assert len(response.json()["results"]) == 23
