@@ -42,10 +42,13 @@ class PreferencesForm(forms.Form):
     )
 
     # Optional as in the API: a form posted without them leaves them as they are.
-    timezone = forms.ChoiceField(label=_("Time zone"), required=False)
+    timezone = forms.ChoiceField(
+        label=_("Time zone"), required=False, widget=forms.Select(attrs={"aria-describedby": "digest-help"})
+    )
     digest_hour = forms.TypedChoiceField(
         label=_("Send the daily digest at"),
         required=False,
+        widget=forms.Select(attrs={"aria-describedby": "digest-help"}),
         coerce=int,
         empty_value=None,
         choices=[(hour, f"{hour:02d}:00") for hour in range(24)],

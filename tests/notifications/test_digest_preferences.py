@@ -75,7 +75,10 @@ def test_an_unknown_zone_or_an_hour_out_of_range_is_a_400_naming_it_and_changes_
 def test_the_settings_page_has_labelled_zone_and_hour_fields_and_saves_them(amina):
     client = page(amina)
     html = client.get(SETTINGS).content.decode()
-    assert re.search(r'<label for="id_timezone">Time zone</label>\s*<select name="timezone" id="id_timezone"', html)
+    assert re.search(
+        r'<label for="id_timezone">Time zone</label>\s*<select name="timezone"[^>]* id="id_timezone"', html
+    )
+    assert html.count('aria-describedby="digest-help"') == 2 and 'id="digest-help"' in html
     assert re.search(r'<label for="id_digest_hour">Send the daily digest at</label>\s*<select name="digest_hour"', html)
     assert '<option value="7" selected>07:00</option>' in html
     assert "notifications/digest_zone.js" in html
