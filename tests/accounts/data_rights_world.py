@@ -28,6 +28,7 @@ from events.services.rsvp import rsvp_respond
 from experts.models import Expert, Review, ReviewAssignment, Reviewer, ReviewerApplication
 from experts.services.contact import expert_contact
 from experts.services.profiles import expert_create
+from gcm.models import Objective
 from notifications.models import DigestDelivery, NotificationPreference
 from notifications.services import subscription_set
 from tests.events.factories import EventFactory
@@ -91,7 +92,11 @@ def world(distinct: Distinct | None = None) -> World:
     )  # fmt: skip
 
     # --- discussions ---
-    public = Space.objects.get(slug="objective-9")
+    # Migrations made it; a transactional test that ran before may have flushed it.
+    objective = Objective.objects.filter(number=9).first()
+    public, _created = Space.objects.get_or_create(
+        slug="objective-9", defaults={"name": "Objective 9", "kind": Space.Kind.OBJECTIVE, "objective": objective}
+    )
     for member in (person, friend, moderator):
         space_join(slug=public.slug, user=member)
     Membership.objects.filter(space=public, user=moderator).update(role=Membership.Role.MODERATOR)

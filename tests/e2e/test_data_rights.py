@@ -45,7 +45,7 @@ def experts_found(port: int, q: str) -> int:
         return json.loads(response.read())["count"]
 
 
-def test_export_then_deletion_through_a_real_server(server):
+def test_export_then_deletion_through_a_real_server(taxonomy, server):
     w = world()
     person = with_token(w.person)
     distinct = w.distinct
