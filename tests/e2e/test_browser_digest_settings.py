@@ -1,6 +1,7 @@
 """The digest's time zone on the settings page in a real browser (Debian's Chromium, real server):
 a browser in Tokyo gets its zone offered while the stored one is the default, the person saves it
-with their hour; a zone chosen before is never replaced by the browser's."""
+with their hour (no serious axe-core violation on the page meanwhile); a zone chosen before is never
+replaced by the browser's."""
 
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import sys
 import pytest
 
 from notifications.models import NotificationPreference
+from tests.e2e.a11y_support import run_axe
 from tests.e2e.processes import ROOT, services_env, start_uvicorn, stop
 from tests.factories import PASSWORD, UserFactory
 
@@ -44,6 +46,7 @@ def test_a_browser_in_tokyo_is_offered_its_zone_and_saves_it_with_an_hour(browse
     page = settings_page(browser, hub_url, "amina", timezone_id="Asia/Tokyo")
     expect(page.locator("#id_timezone")).to_have_value("Asia/Tokyo")
     expect(page.locator("#zone-suggested")).to_be_visible()
+    assert run_axe(page, "notification settings, zone offered") == []
     page.get_by_label("Daily digest", exact=True).check()
     page.get_by_label("Send the daily digest at").select_option("9")
     page.click("form[action='/notifications/settings/preferences/'] button[type=submit]")
