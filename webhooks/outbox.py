@@ -17,12 +17,14 @@ resource) and go to every webhook that asked for them. Only webhooks whose owner
 hear anything: an active account that is staff, or still a moderator of the webhook's space.
 """
 
+import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -73,12 +75,45 @@ def routes_for(event: str) -> Routes:
     return routes
 
 
+# A sender task already queued for a webhook and not started yet will send what commits before it
+# starts: further batches meanwhile need not queue another (a busy space would otherwise queue a
+# task per batch and webhook, each costing the worker a lease attempt). The mark is a cache key
+# set when a task is queued and removed when one starts (``sender_started``); it expires after
+# NUDGE_SECONDS in case its task is lost (the sweep covers that case anyway). Not in embedded mode,
+# whose cache is per process: the worker could not remove the server's mark.
+NUDGE_SECONDS = 10
+
+
+def _nudge_key(webhook_id: int) -> str:
+    return f"webhooks:queued:{webhook_id}"
+
+
+def _first_nudge(webhook_id: int) -> bool:
+    """True if no sender task is known to be waiting for this webhook (and marks one as waiting)."""
+    if settings.EMBEDDED:
+        return True
+    try:
+        return bool(cache.add(_nudge_key(webhook_id), 1, timeout=NUDGE_SECONDS))
+    except Exception:  # the cache is away: queue a task, which is always safe
+        return True
+
+
+def sender_started(webhook_id: int) -> None:
+    """Called by a sender task as it starts: rows committed from now on need a task of their own."""
+    if settings.EMBEDDED:
+        return
+    # If the cache is away, the mark expires by itself (a redundant task is harmless).
+    with contextlib.suppress(Exception):
+        cache.delete(_nudge_key(webhook_id))
+
+
 def _enqueue_on_commit(webhook_ids: set[int]) -> None:
     def enqueue() -> None:
         from webhooks.tasks import send_webhook_deliveries
 
         for webhook_id in sorted(webhook_ids):
-            send_webhook_deliveries.delay(webhook_id)
+            if _first_nudge(webhook_id):
+                send_webhook_deliveries.delay(webhook_id)
 
     transaction.on_commit(enqueue)
 

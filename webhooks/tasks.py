@@ -4,11 +4,13 @@ from celery import shared_task
 from django.utils import timezone
 
 from webhooks.delivery import webhook_deliveries_sweep, webhook_due, webhook_queue_send
+from webhooks.outbox import sender_started
 
 
 @shared_task
 def send_webhook_deliveries(webhook_id: int) -> int:
     """Send the webhook's due deliveries in order; come back when a retry is due or work remains."""
+    sender_started(webhook_id)
     outcome = webhook_queue_send(webhook_id=webhook_id)
     if outcome.wake_at is not None and outcome.sent:
         # This run's failed attempt set the retry time: it alone schedules the wake-up (runs that

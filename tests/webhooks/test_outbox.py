@@ -159,3 +159,28 @@ def test_a_webhook_whose_owner_lost_the_right_to_it_hears_nothing(private_space)
     staff.save(update_fields=["is_staff"])
     message_post(slug=public.slug, author=public_author, body="no longer staff")
     assert [data["body"] for _e, data in deliveries(unscoped)] == ["staff hears this"]
+
+
+def test_a_queued_sender_is_not_queued_again_until_it_starts(
+    public_space, settings, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from webhooks.tasks import send_webhook_deliveries
+
+    settings.EMBEDDED = False  # the mark lives in the shared cache (services mode)
+    hook = webhook(URL)
+    author = member(public_space)
+    with mock.patch.object(send_webhook_deliveries, "delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            message_post(slug=public_space.slug, author=author, body="one")
+        with django_capture_on_commit_callbacks(execute=True):
+            message_post(slug=public_space.slug, author=author, body="two")
+        assert delay.call_args_list == [mock.call(hook.pk)]  # the task queued for "one" will send "two"
+        with mock.patch("webhooks.tasks.webhook_queue_send") as run:
+            run.return_value.wake_at = None
+            run.return_value.leased = False
+            send_webhook_deliveries.run(hook.pk)  # a sender starts: later rows need a task again
+        with django_capture_on_commit_callbacks(execute=True):
+            message_post(slug=public_space.slug, author=author, body="three")
+        assert delay.call_args_list == [mock.call(hook.pk), mock.call(hook.pk)]
