@@ -26,7 +26,8 @@ from rest_framework.authtoken.models import Token
 from accounts.models import User
 from hub.db import database_sync_to_async
 from hub.errors import HubError
-from realtime.fanout import HANDSHAKE_BATCH_MAX
+from realtime.admission import admitting
+from realtime.fanout import HANDSHAKE_BATCH_MAX, handshake_release_max
 from realtime.write_batches import StreamWriteBatcher, write_batcher
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ async def user_for_token(key: str) -> User | AnonymousUser:
     """The token's user. The lookups of sockets that arrive while one batch is being read go
     together in the next query (``realtime.write_batches``): a crowd connecting at once shares them."""
     batcher: StreamWriteBatcher[str, User | AnonymousUser] = write_batcher(
-        TOKEN_BATCHER, _read_tokens, batch_max=TOKEN_BATCH_MAX
+        TOKEN_BATCHER, _read_tokens, batch_max=TOKEN_BATCH_MAX, release_max=handshake_release_max()
     )
     return await batcher.submit(key)
 
@@ -95,6 +96,7 @@ class SocketAuthMiddleware(BaseMiddleware):
     async def __call__(
         self, scope: "_ChannelScope", receive: ASGIReceiveCallable, send: ASGISendCallable
     ) -> "_ChannelApplication":
+        admitting()  # a crowd's full garbage collections wait until it is in (realtime.admission)
         headers = scope.get("headers", [])
         key = token_from_headers(headers)
         credential = None

@@ -222,17 +222,22 @@ async def probe(plan: dict[str, Any]) -> None:
     interval = 1.0 / plan["rate"]
     started = time.monotonic()
     tick = 0
+    sent: list[int] = []
     while not stop.done():
         sender = sockets[tick % len(sockets)]
-        body = f"p:{tick}:{time.monotonic_ns()}"
+        sent.append(time.monotonic_ns())
+        body = f"p:{tick}:{sent[-1]}"
         frame = {"type": "message.send", "body": body, "client_id": f"p{plan['run']}-{tick}"}
         assert sender.transport is not None
         sender.transport.send(WSMsgType.TEXT, orjson.dumps(frame))
         tick += 1
         await asyncio.sleep(max(0.0, started + tick * interval - time.monotonic()))
-    await asyncio.sleep(plan.get("drain_seconds", 1.0))
+    await asyncio.sleep(plan.get("drain_seconds", 5.0))
     samples = [sample for socket in sockets for sample in socket.samples]
-    emit(mark="result", sent=tick, samples=samples, gaps=sum(socket.gaps for socket in sockets))
+    # Every send time, so that a message some probe never received (by the end of the drain) counts
+    # against the window it was sent in instead of vanishing from it.
+    emit(mark="result", sent=tick, sent_ns=sent, probes=len(sockets), samples=samples,
+         gaps=sum(socket.gaps for socket in sockets))  # fmt: skip
     for socket in sockets:
         if socket.transport is not None:
             socket.transport.send_close()

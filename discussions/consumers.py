@@ -21,8 +21,9 @@ from discussions.services.access import VISITOR, SpaceAccess
 from discussions.streams import SPACE_STREAM, space_envelope
 from hub.db import database_sync_to_async
 from hub.errors import ErrorCode, HubError
+from realtime.admission import admitting
 from realtime.consumer import StreamConsumer, StreamOpening, StreamStart
-from realtime.fanout import HANDSHAKE_BATCH_MAX
+from realtime.fanout import HANDSHAKE_BATCH_MAX, handshake_release_max
 from realtime.frames import pong_frame
 from realtime.publish import apublish
 from realtime.wire import Outgoing
@@ -50,9 +51,9 @@ class SpaceConsumer(StreamConsumer):
         assert isinstance(user, User)  # noqa: S101 (the AUTH_USER_MODEL; connect refused anonymous sockets)
         self.user = user
         self.slug = self.scope["url_route"]["kwargs"]["slug"]
-        access = await write_batcher(ACCESS_BATCHER, _check_access, batch_max=ACCESS_BATCH_MAX).submit(
-            (self.slug, user)
-        )
+        access = await write_batcher(
+            ACCESS_BATCHER, _check_access, batch_max=ACCESS_BATCH_MAX, release_max=handshake_release_max()
+        ).submit((self.slug, user))
         self.space_id = access.space.pk
         return StreamOpening(stream_id=access.space.pk, role=access.role, context=access)
 
@@ -66,6 +67,7 @@ class SpaceConsumer(StreamConsumer):
                 self.group, after, settings.DISCUSSION_REPLAY_LIMIT
             )
         online = await self.fanout.online_now(self.group)
+        admitting()  # still part of a crowd: its full garbage collections wait (realtime.admission)
         hello = payloads.hello_frame(space_slug=self.slug, last_seq=last_seq, role=access.role,
                                      online=online[: payloads.HELLO_ONLINE_PAGE], online_count=len(online))  # fmt: skip
         return StreamStart(hello=hello, last_seq=last_seq, replay=replay, truncated_from=truncated_from)

@@ -27,10 +27,12 @@ from django.conf import settings
 
 from hub.db import database_sync_to_async
 from hub.errors import HubError
+from realtime.admission import admitting, stop_deferring
 from realtime.codes import CloseCode
 from realtime.credentials import revoked_credentials
 from realtime.envelopes import ENVELOPE_TYPE, Envelope, frames_envelope
 from realtime.feed import StreamFeed
+from realtime.loop_watch import start_loop_watch
 from realtime.presence import PresenceStore, announcements, presence_heartbeat_seconds, presence_store
 from realtime.publish import apublish
 from realtime.replay import replay_cache_items, replay_cache_seconds
@@ -48,6 +50,16 @@ RECOVERY_RETRY_SECONDS = 1
 # of the event loop once it is written: batches of several hundred held the loop for as long,
 # while the sockets already connected waited for their messages.
 HANDSHAKE_BATCH_MAX = 64
+# The most sockets of one such batch that continue in the same turn of the loop: the rest continue
+# in the turns after, and the loop polls its sockets between (``StreamWriteBatcher``), so that the
+# frames of members already connected wait behind 8 handshakes at most, not 64.
+
+
+def handshake_release_max() -> int | None:
+    """``REALTIME_HANDSHAKE_RELEASE_MAX`` (8; 0: a whole batch at once, as before)."""
+    return int(getattr(settings, "REALTIME_HANDSHAKE_RELEASE_MAX", 8)) or None
+
+
 ONLINE_SNAPSHOT_SECONDS = 1.0  # how old a stream's list of who is online may be when a socket's hello reads it
 
 
@@ -98,7 +110,7 @@ class ProcessFanout:
         self._stopping = False
         # Arrivals and departures that come while one batch of them is written share the next.
         self._presence_writes: StreamWriteBatcher[_PresenceChange, None] = StreamWriteBatcher(
-            self._write_presence, batch_max=HANDSHAKE_BATCH_MAX
+            self._write_presence, batch_max=HANDSHAKE_BATCH_MAX, release_max=handshake_release_max()
         )
         self._online: dict[str, Online] = {}  # by layer group, as the last presence write left it
 
@@ -115,6 +127,7 @@ class ProcessFanout:
         async with self._start_lock:
             if self._channel is None:
                 _freeze_startup_heap()
+                start_loop_watch()
                 self._channel = await self.layer.new_channel(prefix="hubproc")
                 await self.layer.group_add(CONTROL_GROUP, self._channel)
                 loop = asyncio.get_running_loop()
@@ -123,6 +136,7 @@ class ProcessFanout:
 
     async def attach(self, group: str, subscriber: Subscriber) -> None:
         """Add a socket to its stream's feed; subscribes this process to the stream on first use."""
+        admitting()
         channel = await self._ensure_started()
         reads = self._reads_of(group)
         feed = self.feeds.get(group)
@@ -378,5 +392,6 @@ def process_fanout() -> ProcessFanout:
 async def fanout_shutdown() -> None:
     """Stop this event loop's fan-out (tests, whose loops end with them)."""
     fanout = _fanouts.pop(asyncio.get_running_loop(), None)
+    stop_deferring()  # its timer would never fire once the loop has ended
     if fanout is not None:
         await fanout.shutdown()

@@ -26,9 +26,11 @@ WriteBatch = Callable[[list[Request]], Awaitable[list[Result | HubError]]]
 class StreamWriteBatcher(Generic[Request, Result]):
     """The writes of this process's sockets to one stream."""
 
-    def __init__(self, write: "WriteBatch[Request, Result]", batch_max: int) -> None:
+    def __init__(self, write: "WriteBatch[Request, Result]", batch_max: int, release_max: int | None = None) -> None:
         self._write = write
         self._batch_max = batch_max
+        # The most waiters woken in one turn of the event loop (None: all of a batch at once).
+        self._release_max = release_max
         self._waiting: list[tuple[Request, asyncio.Future[Result]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -50,7 +52,11 @@ class StreamWriteBatcher(Generic[Request, Result]):
                     if not future.done():
                         future.set_exception(error)
                 continue
-            for (_request, future), outcome in zip(batch, outcomes, strict=True):
+            for index, ((_request, future), outcome) in enumerate(zip(batch, outcomes, strict=True)):
+                if index and self._release_max and index % self._release_max == 0:
+                    # The woken continue in the next turn; let the loop poll its sockets between
+                    # groups of them, so that frames of sockets already open do not wait behind all.
+                    await asyncio.sleep(0)
                 if future.done():  # its socket went away; the write stands
                     continue
                 if isinstance(outcome, HubError):
@@ -65,11 +71,11 @@ _batchers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Strea
 
 
 def write_batcher(
-    key: str, write: "WriteBatch[Request, Result]", *, batch_max: int
+    key: str, write: "WriteBatch[Request, Result]", *, batch_max: int, release_max: int | None = None
 ) -> StreamWriteBatcher[Request, Result]:
     """This event loop's batcher for ``key`` (a stream), made with ``write`` on first use."""
     batchers = _batchers.setdefault(asyncio.get_running_loop(), {})
     batcher = batchers.get(key)
     if batcher is None:
-        batcher = batchers[key] = StreamWriteBatcher(write, batch_max)
+        batcher = batchers[key] = StreamWriteBatcher(write, batch_max, release_max)
     return batcher
