@@ -1,6 +1,7 @@
-"""The account's data page in Chromium, with JavaScript off: the download link gives the export
-file, the deletion form refuses a wrong password and erases with the right one; axe-core finds
-no serious violation on the page, with its errors, in English and Arabic."""
+"""The account's data page in Chromium. With JavaScript off: the header's name leads to it, the
+download link gives the export file, the deletion form refuses a wrong password. With it on (axe-
+core runs in the page): no serious violation on the page, its error state and the page after the
+right password erased the account, in English and Arabic."""
 
 import json
 
