@@ -9,6 +9,7 @@ from accounts.erasure import is_reserved_username, password_confirms
 from accounts.models import User
 from accounts.services import user_authenticate, user_register
 from hub.errors import HubError
+from hub.text import validate_one_line
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -38,7 +39,9 @@ class RegistrationForm(forms.Form):
         label=_("Username"),
         help_text=_("Letters, digits and @/./+/-/_ only."),
     )
-    display_name = forms.CharField(max_length=150, required=False, label=_("Display name"))
+    display_name = forms.CharField(
+        max_length=150, required=False, label=_("Display name"), validators=[validate_one_line]
+    )
     email = forms.EmailField(max_length=254, label=_("Email"))
     password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from accounts.erasure import is_reserved_username, password_confirms
 from accounts.models import User
+from hub.text import validate_one_line
 
 
 class RegisterSerializer(serializers.Serializer[None]):
@@ -18,7 +19,9 @@ class RegisterSerializer(serializers.Serializer[None]):
     )
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
-    display_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    display_name = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, default="", validators=[validate_one_line]
+    )
 
     def validate_username(self, value: str) -> str:
         # deleted-<id> names erased accounts (accounts.erasure): taken, as far as anyone can tell.
@@ -67,6 +70,8 @@ class MeSerializer(serializers.ModelSerializer[User]):
         model = User
         fields = ["id", "username", "display_name", "is_staff", "expert_id", "language"]
         read_only_fields = ["id", "username", "is_staff", "expert_id"]
+        # Display names reach email Subjects ("Amina wrote to you: ..."): one line.
+        extra_kwargs = {"display_name": {"validators": [validate_one_line]}}
 
     def get_expert_id(self, user: User) -> int | None:
         # The experts app attaches a one-to-one ``expert`` (``Expert.user``) to users who have one;

@@ -15,6 +15,7 @@ from django_stubs_ext import StrPromise
 from rest_framework import serializers
 
 from events.models import Event, RsvpResponse
+from hub.text import validate_one_line
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -116,7 +117,7 @@ def _wall_clock_field(label: StrPromise) -> forms.DateTimeField:
 class EventForm(forms.Form):
     """Create or change an event; times are wall-clock times in the event's own zone."""
 
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=300, validators=[validate_one_line])
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices, initial=Event.Kind.EVENT)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 8}), strip=False,

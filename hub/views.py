@@ -7,7 +7,9 @@ from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework import exceptions
 
+from hub.errors import ErrorCode
 from hub.health import health_report
 
 
@@ -51,6 +53,23 @@ def _closing_connections(view: ErrorView) -> ErrorView:
     return handler
 
 
-bad_request = _closing_connections(defaults.bad_request)
-permission_denied = _closing_connections(defaults.permission_denied)
-page_not_found = _closing_connections(defaults.page_not_found)
+def _json_under_api(view: ErrorView, code: ErrorCode, refusal: type[exceptions.APIException]) -> ErrorView:
+    """Under /api/ the contract's ``Error`` body (DRF's message, translated by DRF's catalogs), not
+    an HTML page: a path the URL patterns refuse (``/api/v1/events/-1/``) never reaches DRF."""
+
+    @wraps(view)
+    def handler(request: HttpRequest, exception: Exception) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": str(refusal.default_detail), "code": code.value}, status=refusal.status_code)
+        return view(request, exception)
+
+    return handler
+
+
+bad_request = _closing_connections(_json_under_api(defaults.bad_request, ErrorCode.INVALID, exceptions.ParseError))
+permission_denied = _closing_connections(
+    _json_under_api(defaults.permission_denied, ErrorCode.FORBIDDEN, exceptions.PermissionDenied)
+)
+page_not_found = _closing_connections(
+    _json_under_api(defaults.page_not_found, ErrorCode.NOT_FOUND, exceptions.NotFound)
+)

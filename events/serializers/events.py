@@ -12,6 +12,7 @@ from rest_framework import serializers
 from events.models import Event, RsvpResponse
 from events.services.events import DESCRIPTION_MAX, TITLE_MAX, timezone_known
 from gcm.vocabulary import TagsSerializerField, Vocabulary
+from hub.text import validate_one_line
 
 CAPACITY_MAX = 1_000_000
 
@@ -59,7 +60,7 @@ class EventQuerySerializer(serializers.Serializer[None]):
 class EventChangeSerializer(serializers.Serializer[None]):
     """``PATCH /events/{id}/``: any of these fields."""
 
-    title = serializers.CharField(max_length=TITLE_MAX)
+    title = serializers.CharField(max_length=TITLE_MAX, validators=[validate_one_line])  # invitations' Subject
     kind = serializers.ChoiceField(choices=Event.Kind.choices)
     description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, trim_whitespace=False)
     objectives = TagsSerializerField(Vocabulary.OBJECTIVE)
