@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint format migrate messages compile-messages e2e bench bench-quick bench-search bench-announce bench-storms soak clean
+.PHONY: run test lint format migrate messages compile-messages e2e bench bench-quick bench-search bench-announce bench-storms soak clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,14 +92,24 @@ bench-storms: $(VENV)/.installed-bench
 	scripts/ensure_services.sh
 	$(BIN)/python -m bench.storms $(STORMS_ARGS)
 
-# A reconnect storm of 1,000 clients, then 500 idle + 50 chatty sockets for SOAK_MINUTES (default 3).
+# A reconnect storm of 1,000 clients, then 500 idle + 50 chatty sockets for SOAK_MINUTES (default 3);
+# then the memory-bound tests (tests/soak: floods and big imports at two sizes, minutes long).
 soak: $(VENV)/.installed-bench
 	scripts/ensure_services.sh
 	$(BIN)/python -m bench.soak --minutes $(or $(SOAK_MINUTES),3)
+	HUB_SOAK=1 scripts/test.sh --only=services tests/soak
 
 bench-quick: $(VENV)/.installed-bench
 	scripts/ensure_services.sh
 	$(BIN)/python -m bench.run --quick
+
+# A pg_dump (custom format) of DATABASE_URL into BACKUP_DIR (var/backups), keeping the newest BACKUP_KEEP (14).
+backup:
+	scripts/backup.sh
+
+# DUMP=<file> into a fresh database: RESTORE_DATABASE_URL, else DATABASE_URL (created if missing; never over tables).
+restore:
+	scripts/restore.sh "$(DUMP)" $(RESTORE_DATABASE_URL)
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -15,12 +15,13 @@ from accounts.language import SocketLanguageMiddleware  # noqa: E402
 from accounts.socket_auth import SocketAuthMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from hub.origin import AllowedOriginValidator  # noqa: E402
+from hub.unavailable import SocketDatabaseGuard  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_http_application,
         "websocket": AllowedOriginValidator(
-            SocketAuthMiddleware(SocketLanguageMiddleware(URLRouter(websocket_urlpatterns)))
+            SocketDatabaseGuard(SocketAuthMiddleware(SocketLanguageMiddleware(URLRouter(websocket_urlpatterns))))
         ),
     }
 )

@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config import redis_urls
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("HUB_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -35,6 +37,18 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 HUB_CALENDAR_DOMAIN = env.str("HUB_CALENDAR_DOMAIN", default="")
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis behind Sentinel (config/redis_urls.py): the channel layer, the cache, the broker and every
+# direct client follow the master the sentinels name, through a failover; REDIS_URL then lends
+# only its database number and password, and becomes a sentinel location here.
+REDIS_SENTINELS = env.str("REDIS_SENTINELS", default="")
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="mymaster")
+REDIS_SENTINEL = (
+    redis_urls.sentinel_location(sentinels=REDIS_SENTINELS, master_name=REDIS_SENTINEL_MASTER, redis_url=REDIS_URL)
+    if REDIS_SENTINELS
+    else None
+)
+if REDIS_SENTINEL is not None:
+    REDIS_URL = REDIS_SENTINEL.url
 CHANNEL_LAYER_PREFIX = env.str("CHANNEL_LAYER_PREFIX", default="hub")
 EMBEDDED = not REDIS_URL
 
@@ -59,6 +73,7 @@ INSTALLED_APPS = [
     "experts",
     "events",
     "notifications",
+    "webhooks",
     "hub",
 ]
 
@@ -75,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A view's database error (PostgreSQL unreachable) is a 503, not a 500 page (hub/unavailable.py).
+    "hub.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +144,19 @@ else:
     else:
         DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that cannot be reached fails fast instead of hanging (docs/reliability.md): a
+    # connection attempt gives up after DATABASE_CONNECT_TIMEOUT seconds, and TCP keepalives and
+    # tcp_user_timeout drop a connection whose peer vanished without closing it (a partition, a
+    # dead host). Values in DATABASE_URL's query string win.
+    for _option, _value in {
+        "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+        "keepalives": 1,
+        "keepalives_idle": env.int("DATABASE_KEEPALIVES_IDLE", default=30),
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        "tcp_user_timeout": env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=30_000),
+    }.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(_option, _value)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer, Celery -------------------------------------------------------------
@@ -147,13 +177,20 @@ if EMBEDDED:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    if REDIS_SENTINEL is not None:
+        # A list: Django splits a LOCATION string at commas, which separate the sentinels here.
+        CACHES["default"] |= {"LOCATION": [REDIS_URL], "OPTIONS": {"pool_class": "config.redis_urls.SentinelPool"}}  # type: ignore[dict-item]
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py 8 times reads out after 5 s by default, which cuts channels_redis's
                 # 5 s blocking BZPOPMIN short: reads on the layer's connections must not time out.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 5}],
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 5}
+                    if REDIS_SENTINEL is None
+                    else redis_urls.channel_layer_host(REDIS_SENTINEL, socket_timeout=None, socket_connect_timeout=5)
+                ],
                 "prefix": CHANNEL_LAYER_PREFIX,
                 # Each server process reads all its spaces' events from one channel ("hubproc.*"):
                 # room for bursts, since the layer drops silently at capacity.
@@ -161,8 +198,13 @@ else:
             },
         }
     }
-    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    if REDIS_SENTINEL is None:
+        CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+    else:  # kombu's sentinel:// transport, on CELERY_BROKER_DB (default: REDIS_URL's database)
+        _broker = REDIS_SENTINEL.with_db(env.int("CELERY_BROKER_DB", default=REDIS_SENTINEL.db))
+        CELERY_BROKER_URL = redis_urls.celery_broker_url(_broker)
+        CELERY_BROKER_TRANSPORT_OPTIONS.update(redis_urls.celery_transport_options(_broker))
 
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a task a dying worker held is redelivered; tasks are idempotent
@@ -172,6 +214,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "prune-login-attempts": {"task": "accounts.tasks.prune_login_attempts", "schedule": 3600.0},
     "sweep-expert-contact-relays": {"task": "experts.tasks.expert_contact_relay_sweep", "schedule": 300.0},
+    "sweep-expert-questions": {"task": "experts.tasks.expert_question_notify_sweep", "schedule": 300.0},
     "sweep-notification-emails": {"task": "notifications.tasks.sweep_notification_emails", "schedule": 60.0},
     "sweep-invitation-emails": {"task": "events.invitation_tasks.sweep_invitation_emails", "schedule": 60.0},
     # Mention and reply emails whose countdown task was lost (broker down at commit, worker died).
@@ -184,6 +227,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-event-announcements": {"task": "events.tasks.sweep_event_announcements", "schedule": 60.0},
     # Reminders 24 h and 1 h before start, computed from the stored start at each tick (events/reminders.py).
     "send-event-reminders": {"task": "events.tasks.send_event_reminders", "schedule": 60.0},
+    # Webhook deliveries whose task was lost or whose retry is due; gives up stuck ones (webhooks/delivery.py).
+    "sweep-webhook-deliveries": {"task": "webhooks.tasks.sweep_webhook_deliveries", "schedule": 60.0},
 }
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -245,6 +290,10 @@ REALTIME_ACCESS_RECHECK_SECONDS = env.float("REALTIME_ACCESS_RECHECK_SECONDS", d
 REALTIME_REPLAY_CACHE_ITEMS = env.int("REALTIME_REPLAY_CACHE_ITEMS", default=1000)
 REALTIME_REPLAY_CACHE_BYTES = env.int("REALTIME_REPLAY_CACHE_BYTES", default=1024 * 1024)
 REALTIME_REPLAY_CACHE_SECONDS = env.float("REALTIME_REPLAY_CACHE_SECONDS", default=60)
+# Storms (realtime.fanout, realtime.admission): of a batch of handshakes, at most this many continue
+# per turn of the event loop (0: all at once); full garbage collections wait while a crowd arrives.
+REALTIME_HANDSHAKE_RELEASE_MAX = env.int("REALTIME_HANDSHAKE_RELEASE_MAX", default=8)
+REALTIME_DEFER_FULL_GC = env.bool("REALTIME_DEFER_FULL_GC", default=True)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -289,6 +338,7 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "events.models.Event.Status",
         "RsvpResponseEnum": "events.models.RsvpResponse",
         "WaitlistStateEnum": "events.models.WaitlistEntry.State",
+        "WebhookEventEnum": "webhooks.models.WebhookEvent",
     },
     # Operation ids and tags without the version prefix (``spaces_list``, not ``v1_spaces_list``).
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
@@ -348,8 +398,23 @@ NOTIFICATION_EMAIL_SEND_TIMEOUT_SECONDS = env.int("NOTIFICATION_EMAIL_SEND_TIMEO
 # Mention and reply emails wait this long and are dropped if the message was read meanwhile;
 # those of one space within the wait go out as one email (notifications/message_emails.py).
 NOTIFICATION_MESSAGE_EMAIL_DELAY_SECONDS = env.int("NOTIFICATION_MESSAGE_EMAIL_DELAY_SECONDS", default=120)
-# Daily digests go out at this hour (UTC; per-user time zones: issue 13), at the first tick from then.
-NOTIFICATION_DIGEST_HOUR_UTC = env.int("NOTIFICATION_DIGEST_HOUR_UTC", default=7)
+# Daily digests go out at each user's own hour in their own zone (NotificationPreference.digest_hour,
+# timezone; notifications/digest.py), at the first hourly tick from then.
+
+# --- Webhooks (webhooks/) ------------------------------------------------------------------------
+# Private, loopback, link-local, CGNAT, unique-local, multicast and cloud-metadata destinations are
+# refused unless this is on (a receiver on the same machine or network, in development or tests).
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# A failing delivery is retried with exponential backoff (with jitter) for this long, then given
+# up and its webhook disabled; the first retry waits about RETRY_BASE seconds, none more than RETRY_MAX.
+WEBHOOK_RETRY_FOR_SECONDS = env.int("WEBHOOK_RETRY_FOR_SECONDS", default=24 * 3600)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=10.0)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
+# How stale a process's knowledge of which events have webhooks may be (a new webhook elsewhere).
+WEBHOOK_ROUTES_CACHE_SECONDS = env.float("WEBHOOK_ROUTES_CACHE_SECONDS", default=5.0)
+# Delivered, failed and skipped deliveries are deleted after this many days (the log's length).
+WEBHOOK_DELIVERY_RETENTION_DAYS = env.int("WEBHOOK_DELIVERY_RETENTION_DAYS", default=30)
 
 # --- Security ---------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("experts.urls")),
     path("", include("events.urls")),
     path("", include("notifications.urls")),
+    path("", include("webhooks.urls")),
 ]
 
 urlpatterns = [

@@ -11,7 +11,8 @@ and documents the error responses in the contract's shapes (``Error``, ``Validat
   revoked one anywhere: DRF refuses a wrong token even where anonymous callers are welcome);
 - 403 when a permission class other than the plain authentication ones guards the view;
 - 404 when the path has parameters, or the list is paged (a page past the end);
-- 429, with ``Retry-After``, when the view has throttles.
+- 429, with ``Retry-After``, when the view has throttles;
+- 503, with ``Retry-After``, everywhere: the database could not be reached (``hub.errors``).
 
 What only the services know (a 409 on a duplicate, a 413 on an overlong body, a 403 for a
 non-moderator, a 429 from a rate limit counted in the database) a view method declares with
@@ -34,6 +35,7 @@ ERROR_DESCRIPTIONS = {
     409: "Conflict with the current state.",
     413: "Too large.",
     429: "Rate limited: try again after `Retry-After` seconds.",
+    503: "The database is unavailable (`database_unavailable`): try again after `Retry-After` seconds.",
 }
 ERROR_STATUSES = tuple(ERROR_DESCRIPTIONS)
 
@@ -98,14 +100,15 @@ class HubAutoSchema(AutoSchema):
         responses = operation["responses"]
         for status in sorted(self._error_statuses(operation)):
             responses.setdefault(str(status), self._error_response(status))
-        if "429" in responses:
-            responses["429"].setdefault("headers", {})["Retry-After"] = RETRY_AFTER_HEADER
+        for retried in ("429", "503"):
+            if retried in responses:
+                responses[retried].setdefault("headers", {})["Retry-After"] = RETRY_AFTER_HEADER
         return operation
 
     def _error_statuses(self, operation: dict[str, Any]) -> set[int]:
         view = self.view
         query = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
-        statuses = set(getattr(getattr(view, self.method.lower(), None), "api_errors", ()))
+        statuses = {503, *getattr(getattr(view, self.method.lower(), None), "api_errors", ())}
         if "requestBody" in operation or query - _PAGING_PARAMETERS:
             statuses.add(400)
         if view.get_authenticators():

@@ -25,6 +25,7 @@ QUERY_COUNT_TESTS = {
     "/api/v1/messages/{message_id}/revisions/": "tests.discussions.test_api_query_counts:test_message_revisions_list",
     "/api/v1/experts/": "tests.experts.test_expert_list:test_experts_list_query_count",
     "/api/v1/experts/{expert_id}/contacts/": "tests.experts.test_contact:test_expert_contacts_list_query_count",
+    "/api/v1/expert-groups/": "tests.experts.test_questions:test_the_groups_list_is_one_query",
     "/api/v1/resources/": "tests.experts.test_resources_query_counts:test_resources_list",
     "/api/v1/resources/{resource_id}/reviews/": "tests.experts.test_review_query_counts:test_resource_reviews_list",
     "/api/v1/reviewer-applications/": "tests.experts.test_review_query_counts:test_reviewer_applications_list",
@@ -35,6 +36,8 @@ QUERY_COUNT_TESTS = {
     "/api/v1/events/{event_id}/invitations/": (
         "tests.events.test_invitations:test_the_invitations_list_is_constant_in_queries"
     ),
+    "/api/v1/webhooks/": "tests.webhooks.test_api:test_webhooks_list_is_constant_in_queries",
+    "/api/v1/webhooks/{webhook_id}/deliveries/": "tests.webhooks.test_api:test_deliveries_list_is_constant_in_queries",
 }
 
 
