@@ -3,8 +3,10 @@ started yet, under each objective they are tagged with that the reader follows, 
 (``notifications.digest_sections``).
 
 Three queries per batch of readers: the events, and what the readers already know of them (their
-answers, and the announcements they were sent: a read one was seen, an unread one is listed among
-their notifications). An organizer's own events are left out too.
+answers, and the announcements they read). An organizer's own events are left out too. An event
+whose announcement is still unread is listed here, under its objective, and the digest does not
+repeat the announcement among the notifications (``notifications.digest`` drops a notification
+whose link a section lists).
 """
 
 from collections import defaultdict
@@ -42,7 +44,10 @@ def upcoming_events_section(batch: DigestBatch) -> SectionItems:
     known |= {
         (user_id, by_key[source_key])
         for user_id, source_key in Notification.objects.filter(
-            recipient_id__in=readers, kind=Notification.Kind.EVENT_ANNOUNCEMENT, source_key__in=list(by_key)
+            recipient_id__in=readers,
+            kind=Notification.Kind.EVENT_ANNOUNCEMENT,
+            source_key__in=list(by_key),
+            read_at__isnull=False,
         ).values_list("recipient_id", "source_key")
     }
     kinds = dict(Event.Kind.choices)

@@ -21,7 +21,8 @@ the past 24 hours; sections look back ``DIGEST_LOOKBACK_MAX`` at most) up to the
 followed objective (``Subscription.objectives``, in the taxonomy's order), the sections that apps
 register in ``notifications.digest_sections`` (approved resources, upcoming events, the busiest
 discussions, open expert questions, ...); then the user's notifications that are still unread,
-meant for email (``by_email``) and not emailed already. Nothing in any of them: the row says
+meant for email (``by_email``) and not emailed already, but for those about something a section
+lists (an event's unread announcement appears under the event's objective). Nothing: the row says
 ``empty`` and nothing is sent. The email is in the recipient's language, times in their zone.
 
 **Cost.** Everything is set-based over a chunk of ``NOTIFICATION_EMAIL_CHUNK`` users: a fixed
@@ -290,11 +291,11 @@ def digest_contents(claims: Mapping[int, Claim], until: datetime) -> list[Digest
                     content.sections.append((section, items))
             if content.sections:
                 objectives.append(content)
-        contents.append(
-            DigestContent(
-                user=user, zone=claim.zone, objectives=objectives, notifications=notifications.get(user_id, [])
-            )
-        )
+        # A notification about something a section lists (an event's announcement) is shown there,
+        # under its objective, not again among the notifications.
+        listed = {item.url for content in objectives for _section, items in content.sections for item in items}
+        unlisted = [notification for notification in notifications.get(user_id, []) if notification.url not in listed]
+        contents.append(DigestContent(user=user, zone=claim.zone, objectives=objectives, notifications=unlisted))
     return contents
 
 

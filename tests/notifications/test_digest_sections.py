@@ -202,3 +202,19 @@ def test_the_digest_is_in_the_readers_language_down_to_the_section_headings(taxo
     assert "Événements à venir:\n* Formation sur le trafic (" in text  # heading and the event's time
     assert "\n  Formation\n" in text  # the event's kind, translated
     assert "Upcoming events" not in text
+
+
+def test_an_unread_announcement_is_shown_under_its_events_objective_not_again_below(taxonomy, smtp_server):
+    amina = reader()
+    event = published("Webinar on smuggling routes")
+    Notification.objects.create(recipient=amina, kind=Notification.Kind.EVENT_ANNOUNCEMENT,
+                                title="Webinar announced", source_key=announcement_source_key(event.pk),
+                                url=f"/events/{event.pk}/")  # fmt: skip
+    Notification.objects.create(recipient=amina, kind=Notification.Kind.MENTION, title="Bo mentioned you",
+                                source_key="message:1", url="/spaces/elsewhere/")  # fmt: skip
+    digests_send(user_ids=[amina.pk], now=NOW)
+    text = the_mail(smtp_server, amina)
+    assert "Upcoming events:\n* Webinar on smuggling routes" in text
+    assert "Webinar announced" not in text
+    assert "== Your unread notifications ==\n\n* Bo mentioned you" in text
+    assert DigestDelivery.objects.get(user=amina).notification_count == 1
