@@ -5,11 +5,13 @@ Export: the questions the user asked (which message, which groups, how many expe
 answered), the questions they were asked as an expert (and whether they answered), the private
 replies they wrote as an expert, and the private replies experts wrote to them.
 
-Erasure: the user's questions are deleted, and with them the record of whom they were put to
-(``ExpertAsk``), the answers counted for them and the private replies to them (written to this
-user: their correspondence). The messages themselves stay, as every message does (shown as a
-deleted user: ``discussions.personal_data``). What the user did as an expert (asks, answers,
-replies) goes with their expert profile, which ``experts.personal_data`` deletes (the rows cascade).
+Erasure: the notifications that name the user (experts told of their questions; askers told of their
+private replies as an expert) say "Deleted user" instead; the user's questions are deleted, and with
+them the record of whom they were put to (``ExpertAsk``), the answers counted for them and the
+private replies to them (written to this user: their correspondence). The messages themselves stay,
+as every message does (shown as a deleted user: ``discussions.personal_data``). What the user did as
+an expert (asks, answers, replies) goes with their expert profile, which ``experts.personal_data``
+deletes (the rows cascade).
 """
 
 from collections.abc import Iterator, Mapping
@@ -20,7 +22,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.personal_data import EXPORT_CHUNK_SIZE, iso, register_eraser, register_export
-from experts.models import ExpertAnswer, ExpertAsk, ExpertQuestion, ExpertReply
+from discussions.models import Message
+from experts.models import Expert, ExpertAnswer, ExpertAsk, ExpertQuestion, ExpertReply
+from experts.questions.services import QUESTION_SOURCE_PREFIX, REPLY_SOURCE_PREFIX
+from notifications.personal_data import notifications_rename_author, source_keys_of
 
 
 def questions_asked_items(user: User) -> Iterator[Mapping[str, Any]]:
@@ -86,6 +91,21 @@ def replies_received_items(user: User) -> Iterator[Mapping[str, Any]]:
 
 
 def questions_erase(user: User) -> None:
+    # The experts' notifications of the user's questions name the user ("Karim asks the experts"),
+    # and the askers' notifications of the user's private replies name the user's expert profile:
+    # both become "Deleted user". (Runs before ``experts_erase`` deletes the profile.)
+    notifications_rename_author(
+        source_keys=source_keys_of(QUESTION_SOURCE_PREFIX, Message.objects.filter(expert_question__asker=user)),
+        old=user.shown_name,
+        new=None,
+    )
+    expert = Expert.objects.filter(user=user).first()
+    if expert is not None:
+        notifications_rename_author(
+            source_keys=source_keys_of(REPLY_SOURCE_PREFIX, ExpertReply.objects.filter(expert=expert)),
+            old=expert.name,
+            new=None,
+        )
     # Asks, answers and replies of these questions cascade in the same statement.
     ExpertQuestion.objects.filter(asker=user).delete()
 

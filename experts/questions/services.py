@@ -35,9 +35,14 @@ REPLIES_PER_ASK = 3
 RELAY_SUBJECT_PREFIX = "[Migration Network Hub]"
 
 
+# The notifications' ``source_key``s: "expert-question:<message id>" (one per expert and message,
+# whatever the retries) and "expert-reply:<reply id>".
+QUESTION_SOURCE_PREFIX = "expert-question:"
+REPLY_SOURCE_PREFIX = "expert-reply:"
+
+
 def question_source_key(message_id: int) -> str:
-    """The notifications' ``source_key`` of a question: one per (expert, message), whatever the retries."""
-    return f"expert-question:{message_id}"
+    return f"{QUESTION_SOURCE_PREFIX}{message_id}"
 
 
 def _literal(text: str) -> str:
@@ -230,7 +235,7 @@ def expert_question_reply(*, question_id: int, user: User, message: str) -> Expe
             params={"expert": expert.name},
             body=_literal(Truncator(text).chars(EXCERPT_CHARS)),
             url=reverse("experts:profile", args=[expert.pk]),
-            source_key=f"expert-reply:{reply.pk}",
+            source_key=f"{REPLY_SOURCE_PREFIX}{reply.pk}",
             email=False,  # the relay is the email
         )
         reply_id = reply.pk

@@ -14,7 +14,7 @@ from experts.models import Expert, ExpertAnswer, ExpertAsk, ExpertQuestion, Expe
 from experts.questions.limits import ASKS_PER_DAY
 from experts.questions.relevance import question_words
 from experts.questions.selectors import EXPERTS_PER_QUESTION, experts_to_ask
-from experts.questions.services import expert_question_notify
+from experts.questions.services import expert_question_notify, expert_question_reply
 from hub.errors import ErrorCode, HubError
 from notifications.models import EmailDelivery, Notification, NotificationPreference
 from tests.experts.factories import ExpertFactory
@@ -416,7 +416,11 @@ class TestRegistries:
         assert (asked["space"], asked["groups"], asked["experts_asked"]) == ("smuggling", ["objective-9-experts"], 1)
         [received] = list(sections["expert_questions_received"].items(expert.user))
         assert received["answered"] is None
+        told = Notification.objects.get(recipient=expert.user, kind=Notification.Kind.EXPERT_QUESTION)
+        assert "Karim Haddad" in told.title
         user_erase(user_id=asker.pk)
+        told.refresh_from_db()
+        assert told.title == "Deleted user asks the experts (@objective-9-experts) in Smuggling"
         assert not ExpertQuestion.objects.exists()
         assert not ExpertAsk.objects.exists()
         assert Message.objects.count() == 1  # the message stays, shown as a deleted user
@@ -477,3 +481,17 @@ def test_the_groups_list_is_one_query(taxonomy, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = APIClient().get("/api/v1/expert-groups/", {"q": "obj"})
     assert len(response.json()["results"]) == 23
+
+
+def test_erasing_an_expert_renames_them_in_the_askers_reply_notifications(asker):
+    from accounts.erasure import user_erase
+
+    expert = expert_on(["9"], name="Amina Diallo")
+    ask(asker)
+    question = ExpertQuestion.objects.get()
+    expert_question_notify(question_id=question.pk)
+    expert_question_reply(question_id=question.pk, user=expert.user, message="Happy to help.")
+    user_erase(user_id=expert.user_id)
+    told = Notification.objects.get(recipient=asker, kind=Notification.Kind.EXPERT_QUESTION)
+    assert told.title == "Deleted user answered your question privately"
+    assert not ExpertReply.objects.exists()
