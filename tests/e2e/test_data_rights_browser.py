@@ -1,4 +1,4 @@
-"""The account's data page in Chromium. With JavaScript off: the header's name leads to it, the
+"""The account's data page in Chromium. With JavaScript off: the header's link leads to it, the
 download link gives the export file, the deletion form refuses a wrong password. With it on (axe-
 core runs in the page): no serious violation on the page, its error state and the page after the
 right password erased the account, in English and Arabic."""
@@ -35,7 +35,7 @@ def test_download_and_delete_from_the_account_page(people, hub_url, browser, tmp
     # Without JavaScript: the header's name, the download link and the form all work.
     plain = new_context(browser, hub_url, language, java_script_enabled=False, accept_downloads=True)
     page = log_in(plain, hub_url, w.distinct.username)
-    page.click("a.whoami")  # the header's own name leads to the account's data
+    page.click("header a[href='/accounts/data/']")  # the header leads to the account's data
     page.wait_for_url(f"{hub_url}/accounts/data/")
     with page.expect_download() as download_info:
         page.click("a[href='/api/v1/me/export/']")
