@@ -5,7 +5,6 @@ the space and in private, the answered count, the groups endpoint and the object
 import datetime as dt
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from discussions.models import Membership, Message, Space
@@ -376,10 +375,6 @@ class TestPages:
         message_post(slug="smuggling", author=expert.user, body="Answer", reply_to=question_message.seq)
         page = client.get(f"/experts/{expert.pk}/").content.decode()
         assert '<dd id="questions-answered">1</dd>' in page
-
-
-def test_the_engine_is_known():
-    assert connection.vendor in {"postgresql", "sqlite"}
 
 
 class TestRegistries:
