@@ -9,17 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import usernames_existing
 from discussions import payloads
 from discussions.models import Message, MessageRevision, ModerationAction
-from discussions.rendering import mentioned_usernames, render_markdown
+from discussions.rendering import render_markdown
 from discussions.selectors import messages_with_authors
 from discussions.selectors.spaces import message_id_by_seq
 from discussions.services.access import SpaceAccess, message_access, message_not_found, require_moderator
-from discussions.services.posting import MAX_MENTIONS, validate_body
+from discussions.services.posting import message_mentions, validate_body
 from discussions.streams import space_envelope
 from hub.errors import ErrorCode, HubError
 from realtime.publish import publish_on_commit
+from webhooks.outbox import webhooks_message_updated
 
 
 def message_for_change(*, message_id: int, user: User) -> tuple[Message, SpaceAccess]:
@@ -43,7 +43,7 @@ def message_edit(*, message_id: int, user: User, body: str) -> Message:
             MessageRevision.objects.create(message=message, body=message.body, replaced_by=user)
             message.body = body
             message.html = render_markdown(body)
-            message.mentions = usernames_existing(mentioned_usernames(body)[:MAX_MENTIONS])
+            message.mentions = message_mentions(body)
             message.edited_at = timezone.now()
             message.save(update_fields=["body", "html", "mentions", "edited_at"])
             _publish_updated(message)
@@ -98,6 +98,7 @@ def message_delete_by_seq(*, slug: str, seq: int, user: User) -> Message:
 
 
 def _publish_updated(message: Message) -> None:
+    webhooks_message_updated(message=message)
     publish_on_commit(
         space_envelope(
             message.space_id,
