@@ -52,6 +52,15 @@ def test_the_checker_finds_the_corpus_when_it_is_not_escaped():
     assert len(flagged) >= 15
     assert unisolated_bidi_overrides(f"<p>{BIDI_OVERRIDE}txt.exe</p>")
     assert not unisolated_bidi_overrides(f"<p><bdi>{BIDI_OVERRIDE}txt.exe</bdi></p>")
+    assert not unisolated_bidi_overrides(f'<p dir="auto">{BIDI_OVERRIDE}txt.exe</p>')
+    # Where markup cannot go: an isolate of control characters, closed before the text ends.
+    assert unisolated_bidi_overrides(f"<title>{BIDI_OVERRIDE}txt.exe · Hub</title>")
+    assert unisolated_bidi_overrides(f"<title>\u2068{BIDI_OVERRIDE}txt.exe · Hub</title>")  # never closed
+    assert unisolated_bidi_overrides(f"<title>\u2068a\u2069{BIDI_OVERRIDE}txt.exe</title>")  # closed before
+    assert not unisolated_bidi_overrides(f"<title>\u2068{BIDI_OVERRIDE}txt.exe\u2069 · Hub</title>")
+    assert unisolated_bidi_overrides(f'<a aria-label="{BIDI_OVERRIDE}txt.exe">x</a>')
+    assert not unisolated_bidi_overrides(f'<img alt="\u2068{BIDI_OVERRIDE}txt.exe\u2069">')
+    assert not unisolated_bidi_overrides(f'<li data-name="{BIDI_OVERRIDE}txt.exe">x</li>')  # data, not shown
 
 
 def test_no_page_shows_anything_executable(world, browser_client):
@@ -65,20 +74,23 @@ def test_no_page_shows_anything_executable(world, browser_client):
     assert found == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14: titles, names and descriptions are shown without isolation outside the chat "
-    "(docs/_drafts/hostile.md, 'Bidi overrides'): the decision is to isolate, not yet done page by page",
-)
 def test_every_page_isolates_bidi_overrides(world, browser_client):
+    # Decision (issue 14): overrides are kept and isolated: dir="auto" or <bdi> in element content,
+    # FSI…PDI (hub/bidi.py, the ``isolated`` filter) in <title> and in the attributes a browser shows.
     leaking = {}
     bidi_indexes = [index for index, payload in enumerate(PAYLOADS) if BIDI_OVERRIDE in payload]
     urls = [url for url in page_urls(world) if not url.rstrip("/").split("/")[-1].isdigit()]
+    month = world.events[bidi_indexes[0]].starts_at.strftime("%Y-%m")
+    # Pages where the hostile rows are listed (the lists' first pages show the others first).
+    listing = [f"/objectives/{OBJECTIVE}/", "/experts/?q=invoice", "/experts/?page=2", "/resources/?q=invoice",
+               "/resources/?page=2", "/events/?page=2", f"/events/?view=month&month={month}", "/spaces/"]  # fmt: skip
     for index in bidi_indexes:
-        urls += [f"/experts/{world.experts[index].pk}/", f"/resources/{world.resources[index].pk}/",
-                 f"/events/{world.events[index].pk}/", f"/spaces/{world.spaces[index].slug}/"]  # fmt: skip
-    for url in urls:
+        listing += [f"/experts/{world.experts[index].pk}/", f"/resources/{world.resources[index].pk}/",
+                    f"/events/{world.events[index].pk}/", f"/spaces/{world.spaces[index].slug}/"]  # fmt: skip
+    for url in urls + listing:
         html = browser_client.get(url).content.decode()
+        # The check can fail only where an override is shown.
+        assert url not in listing or BIDI_OVERRIDE in html, url
         runs = unisolated_bidi_overrides(html)
         if runs:
             leaking[url] = runs

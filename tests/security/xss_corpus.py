@@ -147,33 +147,68 @@ def executable_parts(
 
 
 def unisolated_bidi_overrides(html: str) -> list[str]:
-    """Text runs with U+202E that are not inside an element isolating them (``<bdi>`` or ``dir``)."""
+    """Text runs with U+202E that are not isolated from the text around them: in element content,
+    not inside an element that isolates (``<bdi>`` or ``dir``); in ``<title>`` and in the attributes a
+    browser shows (``title``, ``aria-label``, ``alt``…), where markup cannot go, not inside an isolate
+    of control characters (FSI…PDI) that is closed before the text ends."""
 
     class _Runs(HTMLParser):
         def __init__(self) -> None:
             super().__init__(convert_charrefs=True)
-            self.stack: list[bool] = []
+            self.stack: list[tuple[str, bool]] = []
             self.bad: list[str] = []
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            for name, value in attrs:
+                shown = (value or "") if name in _SHOWN_ATTRIBUTES else ""
+                if BIDI_OVERRIDE in shown and not _isolated_by_controls(shown):
+                    self.bad.append(f"{tag} {name}={shown.strip()[:80]!r}")
             if tag in _VOID:
                 return
             # The root's dir sets the page's direction; it isolates nothing from the text around it.
             isolates = tag == "bdi" or (tag not in {"html", "body"} and any(name == "dir" for name, _ in attrs))
-            self.stack.append(isolates)
+            self.stack.append((tag, isolates))
 
         def handle_endtag(self, tag: str) -> None:
             if tag not in _VOID and self.stack:
                 self.stack.pop()
 
         def handle_data(self, data: str) -> None:
-            if BIDI_OVERRIDE in data and not any(self.stack):
-                self.bad.append(data.strip()[:80])
+            if BIDI_OVERRIDE not in data or any(isolates for _, isolates in self.stack):
+                return
+            if self.stack and self.stack[-1][0] == "title" and _isolated_by_controls(data):
+                return
+            self.bad.append(data.strip()[:80])
 
     runs = _Runs()
     runs.feed(html)
     runs.close()
     return runs.bad
+
+
+# Attributes whose text a browser shows or reads out (tooltips, accessible names, alternatives).
+_SHOWN_ATTRIBUTES = {"title", "aria-label", "aria-description", "aria-roledescription", "aria-valuetext", "alt",
+                     "placeholder", "label"}  # fmt: skip
+
+
+def _isolated_by_controls(text: str) -> bool:
+    """Every U+202E of ``text`` inside an isolate (LRI, RLI or FSI … PDI), and nothing left open at
+    its end (UAX #9's matching: a PDI closes its isolate and what was opened inside it; a PDF only
+    an embedding or override)."""
+    open_: list[bool] = []  # True: an isolate
+    for character in text:
+        if character == BIDI_OVERRIDE and True not in open_:
+            return False
+        if character in "\u202a\u202b\u202d\u202e":
+            open_.append(False)
+        elif character in "\u2066\u2067\u2068":
+            open_.append(True)
+        elif character == "\u202c" and open_ and not open_[-1]:
+            open_.pop()
+        elif character == "\u2069" and True in open_:
+            while not open_.pop():
+                pass
+    return not open_
 
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
