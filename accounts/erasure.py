@@ -11,9 +11,11 @@ translated "Deleted user", ``User.shown_name``).
 Everything happens in one transaction, with the user row locked first: the erasers registered
 in ``accounts.personal_data`` (in their order), then the scrub. What sockets must hear is
 published after commit by the erasers (tokens: 4401 through ``token_revoke``; the user's spaces
-and notification stream: 4401). Sessions end with it: a session remembers the password's hash
-(``get_session_auth_hash``), which the unusable password changed, and an inactive user is not
-authenticated by the model backend; the request's own session is flushed by the view.
+and notification stream: 4401) and here (every socket opened with one of the user's sessions,
+whichever stream: 4401, by the session credential, ``accounts.session_credentials``). Sessions
+end with it: a session remembers the password's hash (``get_session_auth_hash``), which the
+unusable password changed, and an inactive user is not authenticated by the model backend; the
+request's own session is flushed by the view.
 """
 
 from django.db import transaction
@@ -22,6 +24,10 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.personal_data import erasers
 from accounts.services import user_authenticate
+from accounts.session_credentials import session_credential
+from realtime.codes import CloseCode
+from realtime.envelopes import credential_envelope
+from realtime.publish import publish_on_commit
 
 ERASED_PREFIX = "deleted-"
 ERASED_EMAIL_DOMAIN = "deleted.invalid"
@@ -52,9 +58,12 @@ def user_erase(*, user_id: int) -> None:
         user = User.objects.select_for_update().filter(pk=user_id).first()
         if user is None or user.erased_at is not None:
             return
+        # Named before the scrub changes the password's hash: sockets opened with a session carry it.
+        session_sockets = session_credential(user)
         for eraser in erasers():
             eraser.erase(user)
         _scrub(user)
+        publish_on_commit(credential_envelope(session_sockets, CloseCode.UNAUTHENTICATED))
 
 
 def _scrub(user: User) -> None:

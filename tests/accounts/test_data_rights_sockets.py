@@ -61,3 +61,20 @@ async def test_erasure_closes_the_account_s_session_and_token_sockets_with_4401(
     ]
     await db(user_erase)(user_id=user_id)
     assert [await close_code(socket) for socket in sockets] == [4401, 4401, 4401, 4401]
+
+
+def visitor_of_a_public_space() -> tuple[int, str]:
+    """(user id, session cookie) of someone who is not a member of the public space."""
+    user = UserFactory.create()
+    Space.objects.create(slug="open-forum", name="Open forum")
+    client = Client()
+    client.force_login(user)
+    return user.pk, f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+async def test_a_visitor_s_session_socket_on_a_public_space_closes_at_once():
+    """No space envelope names a space the account never joined: its session credential does."""
+    user_id, cookie = await db(visitor_of_a_public_space)()
+    socket = await opened("/ws/spaces/open-forum/", [(b"cookie", cookie.encode()), (b"origin", b"http://testserver")])
+    await db(user_erase)(user_id=user_id)
+    assert await close_code(socket) == 4401
