@@ -30,8 +30,11 @@ number of queries per chunk whatever its size (claims, users, subscriptions, not
 or a few per section, the final states), measured in ``tests/notifications/test_digest_queries.py``.
 
 **Failures.** A connection that cannot be opened deletes the chunk's claims not sent yet (nothing
-went out) so the next tick tries again; a send that breaks half-way leaves its row ``sending``,
-never re-sent, marked ``unconfirmed`` after ``NOTIFICATION_EMAIL_SEND_TIMEOUT_SECONDS``.
+went out) so the next tick tries again. Each row is marked ``attempted_at`` (committed) right before
+its email is handed to the server. A worker that dies mid-chunk leaves its claims ``sending``; after
+``NOTIFICATION_EMAIL_SEND_TIMEOUT_SECONDS`` those never attempted are deleted, so the next tick
+claims and sends them (once), and the one it died on, attempted, is marked ``unconfirmed`` and
+never re-sent (it may have arrived): at most one row in doubt per dead worker.
 """
 
 import logging
@@ -135,10 +138,18 @@ def digests_chunks(now: datetime | None = None) -> list[list[int]]:
     """The digests due at ``now`` in chunks of ``NOTIFICATION_EMAIL_CHUNK`` users (one task and one
     SMTP connection each); also marks digests a worker died on as ``unconfirmed`` (by the wall
     clock: a ``now`` given for a test moves the digest hour, not how long a send may take)."""
-    stuck = DigestDelivery.objects.filter(
+    stale = DigestDelivery.objects.filter(
         state=State.SENDING,
         created_at__lt=timezone.now() - timedelta(seconds=settings.NOTIFICATION_EMAIL_SEND_TIMEOUT_SECONDS),
-    ).update(state=State.UNCONFIRMED, error="claimed but never confirmed sent (worker died or connection lost)")
+    )
+    # Never handed to the server (the worker died before their turn): the day goes back to the
+    # next tick, which claims and sends them once.
+    returned, _by_model = stale.filter(attempted_at=None).delete()
+    stuck = stale.exclude(attempted_at=None).update(
+        state=State.UNCONFIRMED, error="claimed but never confirmed sent (worker died or connection lost)"
+    )
+    if returned:
+        logger.warning("digests: %d claims of a dead run given back to the next tick", returned)
     if stuck:
         logger.warning("digests: %d left unconfirmed, not re-sent (at most once)", stuck)
     ids = digest_due_user_ids(now)
@@ -336,6 +347,8 @@ def digests_send(*, user_ids: Iterable[int], now: datetime | None = None) -> int
                         del claims[later.user.pk]
                     raise
             message.connection = connection
+            # Committed before the send: from here on, a worker dying leaves this one in doubt.
+            DigestDelivery.objects.filter(pk=claims[content.user.pk].delivery.pk).update(attempted_at=timezone.now())
             try:
                 accepted = connection.send_messages([message])
             except SMTP_REFUSALS as refusal:

@@ -30,8 +30,10 @@ class Notification(models.Model):
         REVIEW_ASSIGNED = "review_assigned", _("Review assigned")
         RESOURCE_DECISION = "resource_decision", _("Resource decision")
         EXPERT_QUESTION = "expert_question", _("Question to experts")
-        # An extension of the contract's kinds: the time or place of an event the user follows changed.
+        # Extensions of the contract's kinds: the time or place of an event the user follows changed;
+        # a webhook of the user's was disabled after a day of failed deliveries.
         EVENT_UPDATED = "event_updated", _("Event updated")
+        WEBHOOK_DISABLED = "webhook_disabled", _("Webhook disabled")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -228,6 +230,9 @@ class DigestDelivery(models.Model):
     notification_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Set (committed) right before the email is handed to the server: a claim a dead worker left
+    # without it was never attempted, and goes back to the next tick (notifications/digest.py).
+    attempted_at = models.DateTimeField(_("attempted"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

@@ -47,9 +47,7 @@ State = Delivery.State
 
 # Longer than any request (the timeout) with room to record its outcome; renewed per request.
 LEASE_SECONDS = 60
-# No notification kind says "your webhook was disabled", and adding one takes a notifications
-# migration that is not this app's to make: the nearest existing kind until one is added.
-DISABLED_NOTIFICATION_KIND = Notification.Kind.RESOURCE_DECISION
+DISABLED_NOTIFICATION_KIND = Notification.Kind.WEBHOOK_DISABLED
 # Requests one task run makes at most before handing over to a new task (other webhooks' turns).
 SEND_MAX_PER_RUN = 100
 

@@ -1,5 +1,7 @@
-"""Digests go to many users: a chunk costs the same number of queries whatever its size (claims,
-users, subscriptions, notifications, each section once, the final states), never some per user."""
+"""Digests go to many users: a chunk costs a fixed number of queries whatever its size (claims,
+users, subscriptions, notifications, each section once, the final states) plus exactly one per
+email sent, the committed mark of its attempt that lets a dead worker's untried claims go back to
+the next tick (notifications/digest.py, "Failures"); nothing else per user."""
 
 import datetime as dt
 
@@ -78,9 +80,9 @@ def queries_to_send(ids: list[int]) -> int:
     return len(captured.captured_queries)
 
 
-def test_a_chunk_costs_the_same_queries_whatever_its_size(content, smtp_server):
-    small = queries_to_send(readers(4, content))
-    large = queries_to_send(readers(40, content))
+def test_a_chunk_costs_the_same_queries_whatever_its_size_but_one_per_email(content, smtp_server):
+    small = queries_to_send(readers(4, content)) - 4
+    large = queries_to_send(readers(40, content)) - 40
     assert small == large, (small, large)
     # Measured: 20 with the four sections registered today (7 claiming in a savepoint, users,
     # subscriptions, notifications, objectives, final states; resources 1, events 3, discussions 3,
