@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.services import token_for
 from experts.search import search_experts
 from experts.search.queries import ExpertQuery
-from tests.accounts.data_rights_world import Distinct, World, world
+from tests.accounts.data_rights_world import World, world
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.services]
@@ -78,11 +78,19 @@ def references_left(user_id: int) -> list[str]:
     ]
 
 
-def search_finds(distinct: Distinct) -> list[str]:
+def search_finds(w: World) -> list[str]:
+    """What the expert directory and the message search of the person's spaces find for them."""
+    distinct = w.distinct
     found = []
     for q in (distinct.display_name, distinct.bio_word, distinct.organization, distinct.display_name.split()[0]):
         page = search_experts(ExpertQuery(q=q), offset=0, limit=10)
-        found += [f"{q!r}: {expert.name}" for expert in page.results]
+        found += [f"experts {q!r}: {expert.name}" for expert in page.results]
+    reader = APIClient()  # a member of both spaces
+    reader.credentials(HTTP_AUTHORIZATION=f"Token {token_for(w.moderator)}")
+    for space in (w.public_space, w.private_space):
+        for q in (distinct.username, distinct.display_name.split()[0], distinct.display_name.split()[1]):
+            results = reader.get(f"/api/v1/spaces/{space.slug}/messages/", {"q": q}).json()["results"]
+            found += [f"messages of {space.slug} {q!r}: {message['body']}" for message in results]
     return found
 
 
@@ -96,7 +104,7 @@ def erase_through_the_api(w: World) -> None:
 def assert_nothing_left(w: World) -> None:
     assert where_found(w.distinct.needles()) == []
     assert references_left(w.person.pk) == []
-    assert search_finds(w.distinct) == []
+    assert search_finds(w) == []
 
 
 def test_the_world_holds_the_person_everywhere_before_erasure():
@@ -107,13 +115,16 @@ def test_the_world_holds_the_person_everywhere_before_erasure():
                   "django_admin_log", "discussions_moderationaction", "experts_reviewerapplication",
                   "accounts_loginattempt"):  # fmt: skip
         assert any(place.startswith(f"{table}.") for place in found), table
-    assert search_finds(w.distinct)  # the directory's resident index has them (built now)
+    before = search_finds(w)  # the directory's resident index has them (built now)
+    assert any(place.startswith("experts ") for place in before)
+    assert any(place.startswith("messages of objective-9 ") for place in before)
+    assert any(place.startswith("messages of quiet-room ") for place in before)
     assert references_left(w.person.pk)
 
 
 def test_after_erasure_nothing_identifies_the_person_anywhere():
     w = world()
-    assert search_finds(w.distinct)  # the resident index is built, with the profile in it
+    assert search_finds(w)  # the resident index is built, with the profile in it
     erase_through_the_api(w)
     assert_nothing_left(w)
     person = User.objects.get(pk=w.person.pk)
@@ -126,7 +137,7 @@ def test_after_erasure_nothing_identifies_the_person_anywhere():
 @pytest.mark.parametrize("left_out", ["accounts", "discussions", "experts", "events", "notifications"])
 def test_the_proof_fails_when_an_eraser_is_left_out(left_out, monkeypatch):
     w = world()
-    search_finds(w.distinct)
+    search_finds(w)
     erasers = {eraser.name: eraser for eraser in personal_data.erasers()}  # discovered by now
     erasers.pop(left_out)
     monkeypatch.setattr(personal_data._registry, "erasers", erasers)
