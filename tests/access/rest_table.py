@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.access.world import ROLES, World
+from tests.factories import PASSWORD
 
 SIGNED_IN = tuple(role for role in ROLES if role != "anonymous")
 
@@ -35,6 +36,7 @@ class Row:
     expect: dict[str, int]
     body: Mapping[str, Any] | None = None
     values: Mapping[str, str] = field(default_factory=dict)
+    note: str = ""  # tells apart two rows of one operation
 
     @property
     def operation(self) -> str:
@@ -46,7 +48,7 @@ class Row:
         label = self.path
         for name, value in self.values.items():
             label = label.replace("{" + name + "}", value)
-        return f"{self.method} {label}"
+        return f"{self.method} {label}" + (f" [{self.note}]" if self.note else "")
 
 
 def fill(path: str, world: World, values: Mapping[str, str]) -> str:
@@ -63,6 +65,9 @@ def fill(path: str, world: World, values: Mapping[str, str]) -> str:
         "expert_id": str(world.expert.pk),
         "application_id": str(world.application.pk),
         "notification_id": str(world.notification.pk),
+        "question_id": str(world.question.pk),
+        "webhook_id": str(world.webhook.pk),
+        "delivery_id": str(world.delivery.pk),
         "username": values.get("username", "author"),
         "emoji": values.get("emoji", "👍"),
         "key": "6",
@@ -333,4 +338,47 @@ def rest_rows() -> list[Row]:
         Row("PUT", "/api/v1/me/subscriptions/", signed_in_200, {"objectives": ["6"], "regions": [], "kinds": []}),
         Row("GET", "/api/v1/me/notification-preferences/", signed_in_200),
         Row("PUT", "/api/v1/me/notification-preferences/", signed_in_200, {"email": "off", "muted_spaces": []}),
+        # Data rights: each their own (the password confirms the deletion).
+        Row("GET", "/api/v1/me/export/", signed_in_200),
+        Row("DELETE", "/api/v1/me/", roles(204), {"password": PASSWORD}),
+        # Questions to experts: the groups are public; only an asked expert replies privately.
+        Row("GET", "/api/v1/expert-groups/", public),
+        Row(
+            "POST",
+            "/api/v1/expert-questions/{question_id}/replies/",
+            roles(404, expert=201),
+            {"message": "Happy to help: write to me."},
+        ),
+        # Webhooks: staff for the whole Hub; a space's moderators for their space (the world's webhook
+        # is the private space's). Others see none of them.
+        Row("GET", "/api/v1/webhooks/", signed_in_200),
+        Row(
+            "POST",
+            "/api/v1/webhooks/",
+            roles(403, staff=201),
+            {"url": "http://127.0.0.1:9/hook", "events": ["event.published"], "secret": "a secret of enough length"},
+            note="the whole Hub's",
+        ),
+        Row(
+            "POST",
+            "/api/v1/webhooks/",
+            # Naming a space one does not moderate is a field error, the same whether it exists or not.
+            roles(400, moderator=201, staff=201),
+            {
+                "url": "http://127.0.0.1:9/hook",
+                "events": ["message.new"],
+                "space": "matrix-private",
+                "secret": "a secret of enough length",
+            },
+            note="a space's",
+        ),
+        Row("GET", "/api/v1/webhooks/{webhook_id}/", roles(404, moderator=200, staff=200)),
+        Row("PATCH", "/api/v1/webhooks/{webhook_id}/", roles(404, moderator=200, staff=200), {"active": False}),
+        Row("DELETE", "/api/v1/webhooks/{webhook_id}/", roles(404, moderator=204, staff=204)),
+        Row("GET", "/api/v1/webhooks/{webhook_id}/deliveries/", roles(404, moderator=200, staff=200)),
+        Row(
+            "POST",
+            "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/",
+            roles(404, moderator=201, staff=201),
+        ),
     ]

@@ -22,9 +22,19 @@ from accounts.services import token_for
 from discussions.models import Ban, Membership, Message, Mute, Report, Space
 from discussions.services.posting import message_post
 from events.models import Event, OrganizerGrant, Rsvp
-from experts.models import Expert, ExpertContact, Resource, ReviewAssignment, Reviewer, ReviewerApplication
+from experts.models import (
+    Expert,
+    ExpertAsk,
+    ExpertContact,
+    ExpertQuestion,
+    Resource,
+    ReviewAssignment,
+    Reviewer,
+    ReviewerApplication,
+)
 from notifications.models import Notification
 from tests.factories import UserFactory
+from webhooks.models import Delivery, Webhook
 
 ROLES = (
     "anonymous",
@@ -47,6 +57,8 @@ DRAFT_EVENT = "Unannounced training 5a2f"
 PENDING_RESOURCE = "Unreviewed guidance 8e4b"
 OTHERS_NOTIFICATION = "Notification for the author only 2d6c"
 EXPERT_ADDRESS = "hidden-address-4f1a@experts.example"
+WEBHOOK_SECRET = "webhook-secret-never-returned-9c3a"
+WEBHOOK_URL = "https://hooks.example.org/private-space-9e1b"
 SECRETS: dict[str, frozenset[str]] = {
     # Banned users can neither read nor post in the space (contract); staff may do what moderators may.
     PRIVATE_MESSAGE: frozenset({"member", "moderator", "muted", "staff"}),
@@ -54,7 +66,12 @@ SECRETS: dict[str, frozenset[str]] = {
     DRAFT_EVENT: frozenset({"organizer", "staff"}),
     PENDING_RESOURCE: frozenset({"reviewer", "staff"}),
     OTHERS_NOTIFICATION: frozenset(),
-    EXPERT_ADDRESS: frozenset(),
+    # In no response but the expert's own data export (their own address, theirs to have).
+    EXPERT_ADDRESS: frozenset({"expert"}),
+    # Write-only: nobody reads a webhook's secret back, not even its owner.
+    WEBHOOK_SECRET: frozenset(),
+    # The private space's webhook: its moderators' and staff's.
+    WEBHOOK_URL: frozenset({"moderator", "staff"}),
 }
 
 
@@ -74,6 +91,9 @@ class World:
     event: Event
     draft_event: Event
     notification: Notification
+    question: ExpertQuestion
+    webhook: Webhook
+    delivery: Delivery
     ids: dict[str, object] = field(default_factory=dict)
 
 
@@ -161,6 +181,25 @@ def build_world() -> World:
     notification = Notification.objects.create(
         recipient=author, kind=Notification.Kind.MENTION, title=OTHERS_NOTIFICATION, source_key="matrix"
     )
+    question_message = message_post(slug=public.slug, author=author, body="Which practices work?").message
+    question = ExpertQuestion.objects.create(
+        message=question_message,
+        asker=author,
+        groups=["objective-6-experts"],
+        objectives=["6"],
+        created_at=timezone.now(),
+        notified_at=timezone.now(),
+    )
+    ExpertAsk.objects.create(
+        question=question, expert=expert, position=1, relevance=0.5, recent_asks=0, created_at=timezone.now()
+    )
+    webhook = Webhook.objects.create(
+        owner=users["moderator"], url=WEBHOOK_URL, events=["message.new"], space=private, secret=WEBHOOK_SECRET
+    )
+    delivery = Delivery.objects.create(
+        webhook=webhook, event="message.new", data={"body": PRIVATE_MESSAGE}, state=Delivery.State.DELIVERED
+    )
+
     tokens = {name: token_for(user) for name, user in users.items()}
     return World(
         users=users,
@@ -177,4 +216,7 @@ def build_world() -> World:
         event=event,
         draft_event=draft,
         notification=notification,
+        question=question,
+        webhook=webhook,
+        delivery=delivery,
     )
