@@ -24,6 +24,7 @@ from django.utils.module_loading import import_string
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.session_credentials import session_credential
 from hub.db import database_sync_to_async
 from hub.errors import HubError
 from realtime.admission import admitting
@@ -107,6 +108,8 @@ class SocketAuthMiddleware(BaseMiddleware):
                 credential = token_credential(user.pk, key)
         else:
             user = await user_for_session(header(headers, b"cookie"))
+            if isinstance(user, User):  # a password change closes it (accounts.session_credentials)
+                credential = session_credential(user)
         # The scope's "user" is the user itself rather than Channels' lazy wrapper that its stubs
         # name (the same interface), and "credential" is the Hub's own key.
         authenticated = cast("_ChannelScope", dict(scope, user=user, credential=credential))
