@@ -18,6 +18,8 @@ unusable password changed, and an inactive user is not authenticated by the mode
 request's own session is flushed by the view.
 """
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,9 +39,17 @@ def erased_username(user: User) -> str:
     return f"{ERASED_PREFIX}{user.pk}"
 
 
+# What an @-mention of a group of experts looks like (experts.questions): no account may be named so,
+# or a mention meant for the group would also tell that account.
+_EXPERT_GROUP = re.compile(r"(?:objective-\d+|general)-experts")
+
+
 def is_reserved_username(username: str) -> bool:
-    """``deleted-<digits>`` names erased accounts: nobody may register one."""
+    """``deleted-<digits>`` names erased accounts and ``objective-9-experts`` a group of experts:
+    nobody may register one."""
     lowered = username.lower()
+    if _EXPERT_GROUP.fullmatch(lowered):
+        return True
     return lowered.startswith(ERASED_PREFIX) and lowered.removeprefix(ERASED_PREFIX).isdigit()
 
 
