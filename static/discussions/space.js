@@ -487,8 +487,10 @@
     if (!composer) return;
     replyTo = message.seq;
     const line = document.getElementById("replying");
-    line.querySelector("span").textContent = interpolate(gettext("Replying to #%(seq)s by %(author)s"),
-      { seq: message.seq, author: authorName(message.author) }, true);
+    // The author's name in its own <bdi> (issue 14.7): a bidi override in it must not reorder the sentence.
+    const [before, after] = interpolate(gettext("Replying to #%(seq)s by %(author)s"),
+      { seq: message.seq, author: "\u0000" }, true).split("\u0000");
+    line.querySelector("span").replaceChildren(before, element("bdi", "", authorName(message.author)), after ?? "");
     line.hidden = false;
     document.getElementById("composer-body").focus();
   }
