@@ -1,5 +1,6 @@
 """A Celery worker killed (SIGKILL) in the middle of each kind of task: one effect per recipient after
-recovery (issue 14.3). The announcement's own case is in ``test_events_delivery.py``.
+recovery (issue 14.3): contact relays, reminders, digests, webhook deliveries. The announcement's
+own case is in ``test_events_delivery.py``.
 
 Each test holds the k-th email at the SMTP server (it has arrived; its answer has not) and kills
 the worker then: the worker dies between the server taking a message and the worker hearing so,
@@ -9,6 +10,7 @@ arrived once and is not sent again. Each test ends on a later effect (a marker t
 the same worker) before saying that nothing else arrived.
 """
 
+import json
 from collections import Counter
 from datetime import timedelta
 
@@ -16,6 +18,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from discussions.models import Membership, Space
+from discussions.services.posting import message_post
 from events.models import Event, Rsvp
 from events.tasks import send_event_reminders
 from experts.models import ExpertContact
@@ -27,6 +31,9 @@ from tests.e2e.processes import wait_until
 from tests.e2e.test_events_delivery import WAIT, draft_event, hub_env, organizer, sink, worker_factory  # noqa: F401
 from tests.experts.factories import ExpertFactory
 from tests.factories import UserFactory
+from tests.webhooks.receiver import receiver_running
+from webhooks.models import Delivery, Webhook
+from webhooks.tasks import sweep_webhook_deliveries
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -129,3 +136,44 @@ def test_a_worker_killed_sending_digests_leaves_one_digest_per_reader(sink, work
     # The two attempted before the kill (both arrived; a chunk records "sent" at its end) are in
     # doubt for the Hub, and never sent again; the three never attempted went back to a tick.
     assert DigestDelivery.objects.filter(state=DigestDelivery.State.UNCONFIRMED).count() == 2
+
+
+def test_a_worker_killed_mid_request_leaves_each_webhook_delivery_sent_once_in_order(sink, worker_factory):  # noqa: F811
+    env = hub_env(sink, WEBHOOK_ALLOW_PRIVATE="1")
+    with receiver_running(hold_at=2) as receiver:
+        worker = worker_factory(env)
+        space = Space.objects.create(slug="kill-hooks", name="Webhooks under fire")
+        author = UserFactory.create()
+        Membership.objects.create(space=space, user=author)
+        Webhook.objects.create(
+            owner=UserFactory.create(is_staff=True),
+            url=receiver.url,
+            events=["message.new"],
+            secret="a secret of enough length",
+        )
+        for number in (1, 2, 3):
+            message_post(slug=space.slug, author=author, body=f"Message {number}")
+        assert receiver.holding.wait(WAIT), worker.tail()
+        worker.kill()  # the second delivery arrived; its answer had not
+        receiver.release.set()
+
+        recovered = worker_factory(env)
+        # A minute later (LEASE_SECONDS): the dead sender's lease and its claim on the head ran out.
+        a_minute_ago = timezone.now() - timedelta(seconds=61)
+        Webhook.objects.update(sender_lease_until=a_minute_ago)
+        Delivery.objects.filter(state=Delivery.State.SENDING).update(claimed_at=a_minute_ago)
+        sweep_webhook_deliveries.delay()
+        assert wait_until(lambda: receiver.count() >= 3, timeout=WAIT), recovered.tail()
+        message_post(slug=space.slug, author=author, body="Message 4")  # a marker behind the rest
+        assert wait_until(lambda: receiver.count() >= 4, timeout=WAIT), recovered.tail()
+        sweep_webhook_deliveries.delay()
+        message_post(slug=space.slug, author=author, body="Message 5")
+        assert wait_until(lambda: receiver.count() >= 5, timeout=WAIT), recovered.tail()
+        received = [json.loads(request.body) for request in receiver.requests()]
+    bodies = [delivery["data"]["body"] for delivery in received]
+    assert bodies == [f"Message {number}" for number in range(1, 6)], bodies  # each once, in order
+    assert len({delivery["id"] for delivery in received}) == 5
+    # The one in flight when the worker died arrived, and is never sent again.
+    assert list(Delivery.objects.filter(state=Delivery.State.UNCONFIRMED).values_list("data__body", flat=True)) == [
+        "Message 2"
+    ]

@@ -51,7 +51,7 @@ def assert_error_page(response, page: str, *, logged_in: bool) -> None:
         assert b"whoami" not in response.content
         assert b"/accounts/login/" not in response.content
     elif logged_in:
-        assert f'<span class="whoami">{NAME}</span>'.encode() in response.content
+        assert f'<span class="whoami" dir="auto">{NAME}</span>'.encode() in response.content
     else:
         assert b'href="/accounts/login/"' in response.content
         assert b"whoami" not in response.content

@@ -1,7 +1,9 @@
 """A real HTTP receiver on a loopback port for the webhook tests (unit and end-to-end).
 
 It records every request it gets (path, headers, raw body) and answers each with the next status
-of ``script`` (then ``default``); ``redirect_to`` makes it answer 302 with that Location.
+of ``script`` (then ``default``); ``redirect_to`` makes it answer 302 with that Location. With
+``hold_at`` = k the k-th request is recorded (it has arrived) and its answer held back until
+``release`` is set, ``holding`` being set meanwhile: a sender killed then dies mid-request.
 """
 
 import threading
@@ -28,6 +30,9 @@ class Receiver:
     redirect_to: str | None = None
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    hold_at: int | None = None
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
     @property
     def url(self) -> str:
@@ -52,6 +57,10 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with receiver.lock:
                 receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                number = len(receiver.received)
+            if number == receiver.hold_at:
+                receiver.holding.set()
+                receiver.release.wait(60)
             status = receiver.answer()
             if receiver.redirect_to is not None:
                 self.send_response(302)
@@ -77,5 +86,6 @@ def receiver_running(**options: object) -> Iterator[Receiver]:
     try:
         yield receiver
     finally:
+        receiver.release.set()
         server.shutdown()
         server.server_close()
