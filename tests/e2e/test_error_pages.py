@@ -113,7 +113,7 @@ def test_every_error_page_renders_for_anonymous_and_logged_in_users(served_hub):
                 status,
                 heading in body,
                 b'<html lang="en" dir="ltr">' in body,
-                f'<span class="whoami">{NAME}</span>'.encode() in body,
+                f'<span class="whoami" dir="auto">{NAME}</span>'.encode() in body,
             )
         seen[who, "healthz"] = visitor.request("GET", "/healthz")[0]
     expected: dict[tuple[str, str], object] = {("anonymous", "healthz"): 200, ("logged in", "healthz"): 200}
