@@ -10,14 +10,19 @@ For each server and each N (250, 500, 1,000, 2,000; ``--quick``: 250 and 1,000),
    has its ``hello``. Then, with the N sockets idle, the server's RSS growth per socket.
 3. **Resume storm**: the N sockets close; N open at once with ``?after=`` 100 messages behind the
    space's newest; the time until every one has all 100, in order, with no gap or duplicate.
-4. The probes' p99 over the messages sent during each storm, against the quiet p99.
+4. The probes' p99 over the messages sent during each storm, against the quiet p99 of the window
+   just before it (the quiet room is measured again before the resume storm); beside it, the p99
+   with the N sockets connected and idle (the same room, no storm), the server's CPU per window
+   and, for the quiet windows, how long its loop waited for its core. Messages a probe never
+   received count as the slowest.
 
 Servers are started as ``bench.run`` starts them (``python -m config.serve``, DEBUG=0, pinned to
 CPU 0); the load generator (``bench/storms_client.py``: picows, ``--client-procs`` processes, each
 a slice of the storm) is pinned to the other CPUs, with the probes at a higher priority. A storm
 whose generator processes together used more than 85 % of their CPUs is marked client-bound: its
 time is a ceiling for the server's, not the server's own. ``--profile`` runs py-spy on the (first)
-Hub process during each storm and writes where its time went.
+Hub process during each storm and writes where its time went; ``--loop-watch`` has the Hub record
+its event loop's stalls and garbage-collector pauses (``realtime.loop_watch``), summed per window.
 
 Results: ``bench/results/storms.json`` (``storms-quick.json``), plots ``docs/img/bench-storms*.png``.
 Uses ``bench.run``'s database and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL).
@@ -390,7 +395,8 @@ def run_one(name: str, n: int, plan: dict[str, Any], profile_dir: Path | None) -
     tokens: list[str | None] = list(prepare_tokens(n + probes + FILLERS)) if hub else [None] * (n + probes + FILLERS)
     storm_tokens, probe_tokens, filler_tokens = tokens[:n], tokens[n : n + probes], tokens[n + probes :]
     watch = Path(tempfile.mkdtemp(prefix="bench-storms-")) / "loop.jsonl"
-    servers = start_servers(name, {**plan.get("server_env", {}), "HUB_LOOP_WATCH": str(watch)}, plan["server_nice"])
+    watching = {"HUB_LOOP_WATCH": str(watch)} if plan["loop_watch"] else {}
+    servers = start_servers(name, {**plan.get("server_env", {}), **watching}, plan["server_nice"])
     probe: Child | None = None
     try:
         time.sleep(0.5)
@@ -545,6 +551,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="py-spy on the first Hub process during each storm")
     parser.add_argument("--output", default=None, help="results file under bench/results/")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the Hub processes (experiments)")
+    parser.add_argument(
+        "--loop-watch", action="store_true", help="the Hub records its loop's stalls (a few %% of its CPU)"
+    )
     parser.add_argument("--server-nice", type=int, default=0, help="the servers niceness, e.g. -10")
     args = parser.parse_args()
     sizes = QUICK_SIZES if args.quick else [int(size) for size in args.sizes.split(",")]
@@ -560,6 +569,7 @@ def main() -> None:
         "storm_timeout": 90.0,
         "server_env": dict(item.split("=", 1) for item in args.env),
         "server_nice": args.server_nice,
+        "loop_watch": args.loop_watch,
     }
     ensure_database()
     RESULTS.mkdir(parents=True, exist_ok=True)
