@@ -599,7 +599,10 @@ def main() -> None:
         print(line)
     baseline = RESULTS / "storms-baseline.json"
     before = json.loads(baseline.read_text())["rows"] if baseline.exists() and not args.quick else None
-    plots = plot_storms(rows, before)
+    # The committed plots are drawn from full runs only: an experiment (other sizes, another
+    # --output) must not redraw docs/img from a partial one.
+    full_run = not args.quick and sizes == SIZES and args.output is None
+    plots = plot_storms(rows, before) if full_run else None
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                "load_average": os.getloadavg()}  # fmt: skip
     output = args.output or ("storms-quick.json" if args.quick else "storms.json")
