@@ -41,7 +41,7 @@ PLURAL_FORMS = {
 }
 
 # What the sources are: the project's own code (not the virtualenv, benchmarks, tests, or npm's).
-SOURCE_DIRS = ("accounts", "config", "discussions", "events", "experts", "gcm", "hub", "notifications",
+SOURCE_DIRS = ("accounts", "config", "discussions", "events", "experts", "gcm", "hub", "notifications", "webhooks",
                "realtime", "static", "templates")  # fmt: skip
 IGNORED = (".venv", "venv", "bench", "tests", "node_modules", "var", "build", "locale", "*.egg-info")
 

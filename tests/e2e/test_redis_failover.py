@@ -57,7 +57,9 @@ def beat_client(cluster, db: int) -> Celery:
     location = redis_urls.SentinelLocation(
         tuple(("127.0.0.1", port) for _p, port in cluster.sentinels), MASTER_NAME, db
     )
-    app = Celery(broker=redis_urls.celery_broker_url(location))
+    # Not made the current app: shared tasks queued later in this process (other tests) would go
+    # to this cluster's broker, gone once the test ends.
+    app = Celery(broker=redis_urls.celery_broker_url(location), set_as_current=False)
     app.conf.broker_transport_options = redis_urls.celery_transport_options(location)
     return app
 

@@ -30,6 +30,7 @@ CONTRACT_KINDS = {
     "event_announcement", "event_invitation", "event_reminder", "event_cancelled", "mention", "reply",
     "space_invitation", "contact_request", "review_assigned", "resource_decision", "expert_question",
     "event_updated",  # an extension: the time or place of an event changed
+    "webhook_disabled",  # an extension: a webhook of the user's was disabled after a day of failures
 }  # fmt: skip
 
 
