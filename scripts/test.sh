@@ -28,9 +28,19 @@ redact() { sed -E 's#(://[^:@/]*:)[^@/]*@#\1***@#' <<<"$1"; }
 banner() { printf '\n%s\n== %s\n%s\n' "$(printf '=%.0s' {1..100})" "$1" "$(printf '=%.0s' {1..100})"; }
 color=(); [ -t 1 ] && color=(--color=yes)
 
-# run NAME TITLE ENV... -- PYTEST ARGS: one pytest run, its output kept for the summary.
+# summarize NAME LOG STATUS SECONDS: a run's line in the final summary.
+summarize() {
+  local name=$1 log=$2 status=$3 took=$4 line skipped verdict=passed
+  line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '(passed|failed|error|skipped|no tests ran).* in [0-9.]+s' | tail -n 1 | sed -E 's/^=+ //; s/ =+$//')
+  [ "$status" = 0 ] || { verdict="FAILED (exit $status)"; failed=1; }
+  summary+=("$(printf '%-12s %-18s %s [%ss wall]' "$name" "$verdict" "${line:-no result line}" "$took")")
+  skipped=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE 'embedded mode: [0-9]+ tests marked services not run' | tail -n 1)
+  [ -z "$skipped" ] || summary+=("          $skipped (listed above)")
+}
+
+# run NAME TITLE ENV... -- PYTEST ARGS: one pytest run, its output shown as it goes and kept for the summary.
 run() {
-  local name=$1 title=$2 log status line begun=$SECONDS
+  local name=$1 title=$2 log status begun=$SECONDS
   shift 2
   local envs=()
   while [ "$1" != -- ]; do envs+=("$1"); shift; done
@@ -39,14 +49,38 @@ run() {
   log=$(mktemp)
   env "${envs[@]}" .venv/bin/pytest "${color[@]}" "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
-  line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '(passed|failed|error|skipped|no tests ran).* in [0-9.]+s' | tail -n 1 | sed -E 's/^=+ //; s/ =+$//')
-  local verdict=passed
-  [ "$status" = 0 ] || { verdict="FAILED (exit $status)"; failed=1; }
-  summary+=("$(printf '%-9s %-18s %s [%ss wall]' "$name" "$verdict" "${line:-no result line}" "$((SECONDS - begun))")")
-  local skipped
-  skipped=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE 'embedded mode: [0-9]+ tests marked services not run' | tail -n 1)
-  [ -z "$skipped" ] || summary+=("          $skipped (listed above)")
+  summarize "$name" "$log" "$status" "$((SECONDS - begun))"
   rm -f "$log"
+}
+
+# begin NAME ENV... -- PYTEST ARGS: the same run in the background, its output kept until ``end``.
+# The two runs of a whole `make test` go at once: the services run spends much of its time
+# waiting on servers, workers and browsers, which the embedded run fills.
+declare -A run_logs run_pids run_begun
+begin() {
+  local name=$1
+  shift
+  local envs=()
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done
+  shift
+  run_logs[$name]=$(mktemp)
+  run_begun[$name]=$SECONDS
+  (
+    env "${envs[@]}" .venv/bin/pytest "$@" >"${run_logs[$name]}" 2>&1
+    echo "$? $SECONDS" >"${run_logs[$name]}.status"
+  ) &
+  run_pids[$name]=$!
+}
+
+# end NAME TITLE: wait for a run begun in the background, then show its output and summarize it.
+end() {
+  local name=$1 title=$2 log=${run_logs[$1]} status ended
+  wait "${run_pids[$name]}"
+  banner "$title"
+  cat "$log"
+  read -r status ended <"$log.status"
+  summarize "$name" "$log" "$status" "$((ended - ${run_begun[$name]}))"
+  rm -f "$log" "$log.status"
 }
 
 has_paths=0
@@ -76,16 +110,30 @@ scripts/ensure_axe.sh || exit 1
 do_services=0 do_embedded=0
 [ "$only" = embedded ] || [ "$services" = 0 ] || do_services=1
 [ "$only" = services ] || do_embedded=1
-runs=$((do_services + do_embedded)) index=0
-if [ "$do_services" = 1 ]; then
-  index=$((index + 1))
-  run services "run $index of $runs, services: ${*:-the whole suite} on PostgreSQL ($(redact "$PG_URL")) and Redis ($(redact "$REDIS_SERVER_URL"))" \
-    "${hub_env[@]}" DATABASE_URL="$PG_URL" REDIS_URL="$REDIS_SERVER_URL" -- "$@"
-fi
-if [ "$do_embedded" = 1 ] && [ "$services" = 1 ]; then
-  index=$((index + 1))
-  run embedded "run $index of $runs, embedded: ${embedded_args[*]} on SQLite, in-process channel layer, no Redis" \
-    "${hub_env[@]}" -- "${embedded_args[@]}"
+services_title="services: ${*:-the whole suite} on PostgreSQL ($(redact "$PG_URL")) and Redis ($(redact "$REDIS_SERVER_URL"))"
+embedded_title="embedded: ${embedded_args[*]} on SQLite, in-process channel layer, no Redis"
+services_env=("${hub_env[@]}" DATABASE_URL="$PG_URL" REDIS_URL="$REDIS_SERVER_URL")
+if [ "$do_services" = 1 ] && [ "$do_embedded" = 1 ] && [ "$has_paths" = 0 ]; then
+  # The whole suite: the services run in two halves (the end-to-end tests, which mostly wait on the
+  # processes they start, and the rest), and the embedded run, all three at once. Each claims its
+  # own Redis database and PostgreSQL test database (tests/isolation.py).
+  echo "Three runs go at once; each one's output follows when it has finished."
+  begin services-e2e "${services_env[@]}" -- "$@" tests/e2e
+  begin services "${services_env[@]}" -- "$@" tests --ignore=tests/e2e
+  begin embedded "${hub_env[@]}" -- "${embedded_args[@]}"
+  end embedded "run 3 of 3, $embedded_title"
+  end services "run 2 of 3, $services_title (all but tests/e2e)"
+  end services-e2e "run 1 of 3, services: tests/e2e on PostgreSQL and Redis"
+elif [ "$do_services" = 1 ] && [ "$do_embedded" = 1 ]; then
+  echo "Both runs go at once; each one's output follows when it has finished."
+  begin services "${services_env[@]}" -- "$@"
+  begin embedded "${hub_env[@]}" -- "${embedded_args[@]}"
+  end embedded "run 2 of 2, $embedded_title"
+  end services "run 1 of 2, $services_title"
+elif [ "$do_services" = 1 ]; then
+  run services "run 1 of 1, $services_title" "${services_env[@]}" -- "$@"
+elif [ "$do_embedded" = 1 ] && [ "$services" = 1 ]; then
+  run embedded "run 1 of 1, $embedded_title" "${hub_env[@]}" -- "${embedded_args[@]}"
 elif [ "$do_embedded" = 1 ]; then
   run embedded "embedded only: ${*:-the whole suite} on SQLite, in-process channel layer, no Redis" "${hub_env[@]}" -- "$@"
 fi
