@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
+from django.db.models import Model
 from rest_framework.test import APIClient
 
 from accounts import personal_data
@@ -57,7 +58,7 @@ def where_found(needles: list[str]) -> list[str]:
     return found
 
 
-def user_references() -> Iterator[tuple[str, type, str]]:
+def user_references() -> Iterator[tuple[str, type[Model], str]]:
     """Every foreign key to the user model: (``app_label.Model.field``, model, column attribute)."""
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     for model in apps.get_models(include_auto_created=True):

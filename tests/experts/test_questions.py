@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from discussions.models import Membership, Message, Space
 from discussions.services.posting import PostRequest, message_post, message_post_many
 from experts.models import Expert, ExpertAnswer, ExpertAsk, ExpertQuestion, ExpertReply
@@ -53,6 +54,12 @@ def asker(space):
 def expert_on(objectives: list[str], *, bio: str = "Works on labour mobility.", **fields) -> Expert:
     user = fields.pop("user", None) or UserFactory.create()
     return ExpertFactory.create(user=user, objectives=objectives, bio=bio, keywords=[], **fields)
+
+
+def account(expert: Expert) -> User:
+    """The expert's account (``expert_on`` always makes one)."""
+    assert expert.user is not None
+    return expert.user
 
 
 def asked_before(expert: Expert, *, days_ago: list[int]) -> None:
@@ -235,8 +242,9 @@ class TestTellingTheExperts:
         question = ExpertQuestion.objects.get()
         assert expert_question_notify(question_id=question.pk) == 3
         notifications = Notification.objects.filter(kind=Notification.Kind.EXPERT_QUESTION)
-        assert sorted(notifications.values_list("recipient_id", flat=True)) == sorted(e.user_id for e in experts)
+        assert sorted(notifications.values_list("recipient_id", flat=True)) == sorted(account(e).pk for e in experts)
         notification = notifications.first()
+        assert notification is not None
         assert notification.url == f"/spaces/smuggling/#m{message.seq}"
         assert notification.title == "Karim Haddad asks the experts (@objective-9-experts) in Smuggling"
         assert "smuggling at sea crossings" in notification.body
@@ -260,7 +268,7 @@ class TestTellingTheExperts:
     def test_email_follows_each_experts_preference(self, asker):
         immediate = expert_on(["9"])
         digest = expert_on(["9"])
-        NotificationPreference.objects.create(user=digest.user, email=NotificationPreference.Email.DAILY_DIGEST)
+        NotificationPreference.objects.create(user=account(digest), email=NotificationPreference.Email.DAILY_DIGEST)
         ask(asker)
         expert_question_notify(question_id=ExpertQuestion.objects.get().pk)
         emailed = EmailDelivery.objects.values_list("notification__recipient_id", flat=True)
@@ -279,18 +287,18 @@ class TestTellingTheExperts:
         expert = expert_on(["9"], email="amina@experts.example")
         with django_capture_on_commit_callbacks(execute=True):
             ask(asker)
-        assert Notification.objects.filter(recipient=expert.user, kind=Notification.Kind.EXPERT_QUESTION).exists()
+        assert Notification.objects.filter(recipient=account(expert), kind=Notification.Kind.EXPERT_QUESTION).exists()
         assert ExpertQuestion.objects.get().notified_at is not None
 
 
 class TestAnswers:
     def test_a_reply_by_an_expert_is_an_answer_and_the_askers_own_is_not(self, asker, space):
         expert = expert_on(["9"])
-        Membership.objects.create(space=space, user=expert.user)
+        Membership.objects.create(space=space, user=account(expert))
         question_message = ask(asker)
         message_post(slug="smuggling", author=asker, body="any ideas?", reply_to=question_message.seq)
-        message_post(slug="smuggling", author=expert.user, body="Yes: ...", reply_to=question_message.seq)
-        message_post(slug="smuggling", author=expert.user, body="And also", reply_to=question_message.seq)
+        message_post(slug="smuggling", author=account(expert), body="Yes: ...", reply_to=question_message.seq)
+        message_post(slug="smuggling", author=account(expert), body="And also", reply_to=question_message.seq)
         [answer] = ExpertAnswer.objects.all()
         assert (answer.expert_id, answer.via) == (expert.pk, ExpertAnswer.Via.SPACE)
         response = APIClient().get(f"/api/v1/experts/{expert.pk}/")
@@ -307,7 +315,7 @@ class TestAnswers:
         question = ExpertQuestion.objects.get()
         expert_question_notify(question_id=question.pk)
         with django_capture_on_commit_callbacks(execute=True):
-            response = as_user(expert.user).post(
+            response = as_user(account(expert)).post(
                 f"/api/v1/expert-questions/{question.pk}/replies/", {"message": "Call me: 100% happy to help."}
             )
         assert response.status_code == 201
@@ -327,7 +335,7 @@ class TestAnswers:
         ask(asker)
         question = ExpertQuestion.objects.get()
         expert_question_notify(question_id=question.pk)
-        response = as_user(expert.user).post(f"/api/v1/expert-questions/{question.pk}/replies/", {"message": "hi"})
+        response = as_user(account(expert)).post(f"/api/v1/expert-questions/{question.pk}/replies/", {"message": "hi"})
         assert response.status_code == 404
         assert not ExpertReply.objects.exists()
 
@@ -336,7 +344,7 @@ class TestAnswers:
         ask(asker)
         question = ExpertQuestion.objects.get()
         expert_question_notify(question_id=question.pk)
-        response = as_user(expert.user).post(f"/api/v1/expert-questions/{question.pk}/replies/", {"message": ""})
+        response = as_user(account(expert)).post(f"/api/v1/expert-questions/{question.pk}/replies/", {"message": ""})
         assert response.status_code == 400
         assert "message" in response.json()
         assert not ExpertReply.objects.exists()
@@ -354,12 +362,12 @@ class TestPages:
 
     def test_the_objective_page_shows_open_questions_until_an_expert_answers(self, taxonomy, asker, space, client):
         expert = expert_on(["9"])
-        Membership.objects.create(space=space, user=expert.user)
+        Membership.objects.create(space=space, user=account(expert))
         question_message = ask(asker, "@objective-9-experts who tracks smuggling prosecutions?")
         page = client.get("/objectives/9/").content.decode()
         assert "who tracks smuggling prosecutions?" in page
         assert "who tracks smuggling prosecutions?" not in client.get("/objectives/10/").content.decode()
-        message_post(slug="smuggling", author=expert.user, body="We do.", reply_to=question_message.seq)
+        message_post(slug="smuggling", author=account(expert), body="We do.", reply_to=question_message.seq)
         assert "who tracks smuggling prosecutions?" not in client.get("/objectives/9/").content.decode()
 
     def test_questions_in_private_spaces_stay_off_the_objective_page(self, taxonomy, asker, client):
@@ -370,9 +378,9 @@ class TestPages:
 
     def test_the_profile_page_shows_how_many_questions_the_expert_answered(self, asker, space, client):
         expert = expert_on(["9"])
-        Membership.objects.create(space=space, user=expert.user)
+        Membership.objects.create(space=space, user=account(expert))
         question_message = ask(asker)
-        message_post(slug="smuggling", author=expert.user, body="Answer", reply_to=question_message.seq)
+        message_post(slug="smuggling", author=account(expert), body="Answer", reply_to=question_message.seq)
         page = client.get(f"/experts/{expert.pk}/").content.decode()
         assert '<dd id="questions-answered">1</dd>' in page
 
@@ -409,9 +417,9 @@ class TestRegistries:
         sections = {section.name: section for section in export_sections()}
         [asked] = list(sections["expert_questions_asked"].items(asker))
         assert (asked["space"], asked["groups"], asked["experts_asked"]) == ("smuggling", ["objective-9-experts"], 1)
-        [received] = list(sections["expert_questions_received"].items(expert.user))
+        [received] = list(sections["expert_questions_received"].items(account(expert)))
         assert received["answered"] is None
-        told = Notification.objects.get(recipient=expert.user, kind=Notification.Kind.EXPERT_QUESTION)
+        told = Notification.objects.get(recipient=account(expert), kind=Notification.Kind.EXPERT_QUESTION)
         assert "Karim Haddad" in told.title
         user_erase(user_id=asker.pk)
         told.refresh_from_db()
@@ -443,7 +451,7 @@ def test_an_asked_expert_replies_privately_from_the_question_page(
     ask(asker)
     question = ExpertQuestion.objects.get()
     expert_question_notify(question_id=question.pk)
-    client.force_login(expert.user)
+    client.force_login(account(expert))
     profile = client.get(f"/experts/{expert.pk}/").content.decode()
     assert f'href="/experts/questions/{question.pk}/"' in profile
     page = client.get(f"/experts/questions/{question.pk}/")
@@ -468,7 +476,7 @@ def test_in_a_private_space_the_notification_links_to_the_question_page(asker):
     ask(asker, space_slug="private")
     question = ExpertQuestion.objects.get()
     expert_question_notify(question_id=question.pk)
-    notification = Notification.objects.get(recipient=expert.user)
+    notification = Notification.objects.get(recipient=account(expert))
     assert notification.url == f"/experts/questions/{question.pk}/"
 
 
@@ -485,8 +493,8 @@ def test_erasing_an_expert_renames_them_in_the_askers_reply_notifications(asker)
     ask(asker)
     question = ExpertQuestion.objects.get()
     expert_question_notify(question_id=question.pk)
-    expert_question_reply(question_id=question.pk, user=expert.user, message="Happy to help.")
-    user_erase(user_id=expert.user_id)
+    expert_question_reply(question_id=question.pk, user=account(expert), message="Happy to help.")
+    user_erase(user_id=account(expert).pk)
     told = Notification.objects.get(recipient=asker, kind=Notification.Kind.EXPERT_QUESTION)
     assert told.title == "Deleted user answered your question privately"
     assert not ExpertReply.objects.exists()
