@@ -3,6 +3,9 @@ erased in one transaction, messages stay (seq unchanged) as a deleted user's, me
 rewritten, tokens and sessions end, the expert profile leaves search at once."""
 
 import pytest
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -157,23 +160,29 @@ def test_erasure_is_one_transaction(monkeypatch):
     assert Token.objects.filter(user=w.person).exists()
 
 
+def in_persons_language(message: str) -> str:
+    """The pages speak the world's person's language (French), as each user's pages do."""
+    with translation.override("fr"):
+        return escape(gettext(message))
+
+
 def test_the_account_page_offers_the_download_and_the_deletion():
     w = world()
     browser = logged_in_client(w.person)
     html = browser.get("/accounts/data/").content.decode()
     assert 'href="/api/v1/me/export/"' in html
     assert 'action="/accounts/delete/"' in html and "csrfmiddlewaretoken" in html
-    assert 'type="password"' in html and "cannot be undone" in html
+    assert 'type="password"' in html and in_persons_language("This cannot be undone.") in html
 
 
 def test_the_account_page_refuses_a_wrong_password_and_deletes_with_the_right_one():
     w = world()
     browser = logged_in_client(w.person)
     wrong = browser.post("/accounts/delete/", {"password": "nope"})
-    assert wrong.status_code == 400 and "The password is not correct." in wrong.content.decode()
+    assert wrong.status_code == 400 and in_persons_language("The password is not correct.") in wrong.content.decode()
     assert User.objects.get(pk=w.person.pk).is_active
     right = browser.post("/accounts/delete/", {"password": PASSWORD})
-    assert right.status_code == 200 and "Your account was deleted" in right.content.decode()
+    assert right.status_code == 200 and in_persons_language("Your account was deleted") in right.content.decode()
     assert User.objects.get(pk=w.person.pk).erased_at is not None
     assert browser.get("/accounts/data/").status_code == 302
 
