@@ -416,7 +416,9 @@ def test_broker_down_at_commit_is_sent_once_it_is_back(tmp_path, sink, worker_fa
         assert not announced(event)
 
         broker = start_redis(port)  # back, empty: the task never reached it
-        beat = Celery(broker=url)  # beat's tick, sent to the Hub's broker
+        # Beat's tick, sent to the Hub's broker. Not made Celery's current app: tasks queued later in
+        # this process (other tests) would go to this test's broker, gone once it ends.
+        beat = Celery(broker=url, set_as_current=False)
         beat.send_task("events.tasks.sweep_event_announcements")
         assert wait_until(lambda: mailed_once_each(sink, followers), timeout=WAIT), worker.tail()
         beat.send_task("events.tasks.sweep_event_announcements")
