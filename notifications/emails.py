@@ -1,9 +1,10 @@
 """The emails that carry notifications, built in the recipient's language, with RFC 8058 headers.
 
-Three shapes: one notification (``notification_email``), the mentions and replies of one space
-gathered over the email delay (``message_group_email``), and a day's digest (``digest_email``).
-Each has a plain-text and an HTML part and the one-click unsubscribe link as ``List-Unsubscribe``
-with ``List-Unsubscribe-Post``, so mail clients can offer it (a POST needing no login or cookie).
+Two shapes here: one notification (``notification_email``), and the mentions and replies of one
+space gathered over the email delay (``message_group_email``); a day's digest is
+``notifications.digest_email``. Each has a plain-text and an HTML part and the one-click
+unsubscribe link as ``List-Unsubscribe`` with ``List-Unsubscribe-Post``, so mail clients can offer
+it (a POST needing no login or cookie).
 """
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -16,7 +17,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
@@ -155,19 +155,3 @@ def message_group_email(
     items = [{"notification": notification, "link": _link(notification)} for notification in notifications]
     context = {"space_name": space_name, "items": items, "subject": subject}
     return _email(recipient=recipient, subject=subject, template="messages", context=context, language=language)
-
-
-def digest_email(*, recipient: User, notifications: Sequence[Notification]) -> EmailMultiAlternatives:
-    """A day's digest: the notifications ``recipient`` has not read (at least one), oldest first."""
-    language = language_of(recipient)
-    with translation.override(language):
-        subject = ngettext(
-            "Your daily digest: %(count)d notification on the Migration Network Hub",
-            "Your daily digest: %(count)d notifications on the Migration Network Hub",
-            len(notifications),
-        ) % {"count": len(notifications)}
-        inbox = settings.SITE_URL + "/notifications/"
-        intro = _("Here is what happened on the Migration Network Hub since your last digest.")
-    items = [{"notification": notification, "link": _link(notification)} for notification in notifications]
-    context = {"items": items, "subject": subject, "inbox_url": inbox, "intro": intro}
-    return _email(recipient=recipient, subject=subject, template="digest", context=context, language=language)

@@ -9,7 +9,9 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.services import token_for
 from experts.models import ExpertContact
-from notifications.emails import digest_email, notification_email
+from notifications.digest import DigestContent
+from notifications.digest_email import digest_email_build
+from notifications.emails import notification_email
 from notifications.models import Notification
 from notifications.services import notification_create
 from tests.experts.factories import ExpertFactory
@@ -70,9 +72,9 @@ def test_a_notification_email_and_a_digest_for_a_recipient_in_their_language(lan
     assert f'<html lang="{"zh-hans" if language == "zh" else language}" dir="{direction}">' in html
     assert pseudo(locale, "Unsubscribe from these emails (one click, no login):") in single.body
 
-    digest = digest_email(recipient=recipient, notifications=notifications)
-    plural = pseudo(locale, "Your daily digest: %(count)d notifications on the Migration Network Hub") % {"count": 2}
+    digest = digest_email_build(DigestContent(user=recipient, zone="UTC", objectives=[], notifications=notifications))
+    plural = pseudo(locale, "Your daily digest: %(count)d new items on the Migration Network Hub") % {"count": 2}
     if locale == "zh_Hans":  # one form for every number
-        plural = pseudo(locale, "Your daily digest: %(count)d notification on the Migration Network Hub") % {"count": 2}
+        plural = pseudo(locale, "Your daily digest: %(count)d new item on the Migration Network Hub") % {"count": 2}
     assert digest.subject == plural
     assert pseudo(locale, "Here is what happened on the Migration Network Hub since your last digest.") in digest.body
