@@ -6,6 +6,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("hub")
+# Celery's Django fix-up, but keeping Django's connection pool across tasks (config/celery_fixup.py).
+app = Celery("hub", fixups=["config.celery_fixup:fixup"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
