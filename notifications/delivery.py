@@ -43,6 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import psycopg
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -51,7 +52,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.email_slots import SlottedEmail, slotted_email, unsubscribe_urls
+from notifications.email_slots import SlottedEmail, slotted_email_kept, unsubscribe_urls
 from notifications.emails import notification_email, renderings_shared
 from notifications.models import EmailDelivery, Notification
 from notifications.services import language_of
@@ -78,15 +79,27 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
         yield list(ids[start : start + size])
 
 
+_CLAIM_SQL = f"UPDATE {EmailDelivery._meta.db_table} SET state = %s, claimed_at = %s WHERE id = %s AND state = %s"  # noqa: S608
+
+
 def _claimed(delivery_id: int) -> bool:
     """Claim one row for this run: True only for the single run whose UPDATE moved it out of pending.
 
-    One statement per email, so written once and run through the cursor (the queryset ``update``
-    it replaced cost a quarter of the CPU per email in building the same SQL every time)."""
-    sql = f"UPDATE {EmailDelivery._meta.db_table} SET state = %s, claimed_at = %s WHERE id = %s AND state = %s"  # noqa: S608
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    One statement per email, the hottest query of a fan-out, so written once and run below the ORM
+    (the queryset ``update`` it replaced spent a quarter of the CPU per email building the same SQL).
+    On PostgreSQL it goes through a psycopg cursor with server-side binding: the values travel as
+    parameters, not quoted into the SQL in Python as Django's client-side cursors do (measured: a
+    third of the claim's CPU). Not a prepared statement: those do not survive PgBouncer's transaction
+    mode, which ``DATABASE_POOL=0`` deployments may sit behind."""
+    now = timezone.now()
+    params = (State.SENDING.value, now, delivery_id, State.PENDING.value)
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(_CLAIM_SQL, params, prepare=False)
+            return cursor.rowcount == 1
     with connection.cursor() as cursor:
-        cursor.execute(sql, [State.SENDING.value, now, delivery_id, State.PENDING.value])
+        cursor.execute(_CLAIM_SQL, [*params[:1], connection.ops.adapt_datetimefield_value(now), *params[2:]])
         return bool(cursor.rowcount == 1)
 
 
@@ -186,7 +199,7 @@ class _Messages:
             language = self._languages[row.language]
             key = (language, row.title, row.body, row.url)
             if key not in self._slotted:
-                self._slotted[key] = slotted_email(language=language, title=row.title, body=row.body, url=row.url)
+                self._slotted[key] = slotted_email_kept(language=language, title=row.title, body=row.body, url=row.url)
             slotted = self._slotted[key]
             data = slotted.filled(to=row.address, unsubscribe=unsubscribe) if slotted is not None else None
             if slotted is not None and data is not None:
