@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -126,8 +127,12 @@ class EventPublishView(APIView):
     )
     @api_errors(403, 409)
     def post(self, request: AuthenticatedRequest, event_id: int) -> Response:
-        event_publish(event_id, by=request.user)
-        return _event_response(request, event_id)
+        # The answer is read inside the publishing transaction: the announcement, queued at its commit,
+        # starts at once (tens of thousands of rows written, then emails) and would otherwise compete
+        # for the CPU with building this response (docs/benchmarks.md, "Announcements").
+        with transaction.atomic():
+            event_publish(event_id, by=request.user)
+            return _event_response(request, event_id)
 
 
 class EventCancelView(APIView):
