@@ -72,7 +72,7 @@ class BenchSMTP(SMTP):
         content = content[1:] if content.startswith(b"..") else content
         self.envelope.original_content = self.envelope.content = content
         status = await self._call_handler_hook("DATA")
-        self._set_post_data_state()
+        self._set_post_data_state()  # type: ignore[no-untyped-call]
         await self.push("250 OK" if status is MISSING else status)
 
 

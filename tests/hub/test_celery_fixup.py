@@ -6,6 +6,7 @@ back to the pool and keeps it.
 """
 
 from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from celery.fixups.django import DjangoWorkerFixup  # type: ignore[attr-defined]
@@ -16,6 +17,8 @@ from config.celery_fixup import PoolKeepingDjangoFixup, PoolKeepingWorkerFixup
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
+# Django's PostgreSQL wrapper (typed as the base wrapper, which has no pool).
+database = cast(Any, connection)
 PREFORK_WORKER = SimpleNamespace(pool_cls="celery.concurrency.prefork:TaskPool")
 A_TASK = SimpleNamespace(request=SimpleNamespace(is_eager=False))
 
@@ -31,7 +34,7 @@ def task_boundary(fixup_class: type) -> None:
 
 
 def test_the_hubs_celery_app_uses_the_pool_keeping_fixup():
-    fixups = [fixup for fixup in app._fixups if isinstance(fixup, PoolKeepingDjangoFixup)]
+    fixups = [fixup for fixup in cast(Any, app)._fixups if isinstance(fixup, PoolKeepingDjangoFixup)]
     assert len(fixups) == 1
     assert isinstance(fixups[0].worker_fixup, PoolKeepingWorkerFixup)
 
@@ -39,13 +42,13 @@ def test_the_hubs_celery_app_uses_the_pool_keeping_fixup():
 def test_a_task_boundary_gives_the_connection_back_and_keeps_the_pool():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    pool = connection.pool
+    pool = database.pool
     assert pool is not None, "the services settings use Django's connection pool"
 
     task_boundary(PoolKeepingWorkerFixup)
 
     assert connection.connection is None  # given back
-    assert connection.pool is pool and not pool.closed
+    assert database.pool is pool and not pool.closed
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     assert pool.get_stats()["connections_num"] >= 1
@@ -55,9 +58,9 @@ def test_celerys_own_fixup_still_closes_the_pool_at_each_task():
     """When this fails, Celery has shipped the fix (celery/celery#10555): drop config/celery_fixup.py."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    pool = connection.pool
+    pool = database.pool
 
     task_boundary(DjangoWorkerFixup)
 
     assert pool is not None and pool.closed
-    assert connection.pool is not pool
+    assert database.pool is not pool
