@@ -33,7 +33,7 @@ summarize() {
   local name=$1 log=$2 status=$3 took=$4 line skipped verdict=passed
   line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '(passed|failed|error|skipped|no tests ran).* in [0-9.]+s' | tail -n 1 | sed -E 's/^=+ //; s/ =+$//')
   [ "$status" = 0 ] || { verdict="FAILED (exit $status)"; failed=1; }
-  summary+=("$(printf '%-12s %-18s %s [%ss wall]' "$name" "$verdict" "${line:-no result line}" "$took")")
+  summary+=("$(printf '%-16s %-18s %s [%ss wall]' "$name" "$verdict" "${line:-no result line}" "$took")")
   skipped=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE 'embedded mode: [0-9]+ tests marked services not run' | tail -n 1)
   [ -z "$skipped" ] || summary+=("          $skipped (listed above)")
 }
@@ -114,16 +114,23 @@ services_title="services: ${*:-the whole suite} on PostgreSQL ($(redact "$PG_URL
 embedded_title="embedded: ${embedded_args[*]} on SQLite, in-process channel layer, no Redis"
 services_env=("${hub_env[@]}" DATABASE_URL="$PG_URL" REDIS_URL="$REDIS_SERVER_URL")
 if [ "$do_services" = 1 ] && [ "$do_embedded" = 1 ] && [ "$has_paths" = 0 ]; then
-  # The whole suite: the services run in two halves (the end-to-end tests, which mostly wait on the
-  # processes they start, and the rest), and the embedded run, all three at once. Each claims its
-  # own Redis database and PostgreSQL test database (tests/isolation.py).
-  echo "Three runs go at once; each one's output follows when it has finished."
-  begin services-e2e "${services_env[@]}" -- "$@" tests/e2e
+  # The whole suite: the services run in three parts (the end-to-end tests in Chromium, the other
+  # end-to-end tests, both of which mostly wait on the processes they start, and the rest), and the
+  # embedded run, all four at once. Each claims its own Redis database and PostgreSQL test database
+  # (tests/isolation.py). The browser tests are named by their files; every other file under
+  # tests/e2e runs in the second part, so a new end-to-end test cannot be left out.
+  browser_tests=(tests/e2e/test_a11y*.py tests/e2e/test_browser_*.py tests/e2e/test_keyboard_*.py tests/e2e/test_*_browser.py)
+  not_browser=()
+  for path in "${browser_tests[@]}"; do not_browser+=("--ignore=$path"); done
+  echo "Four runs go at once; each one's output follows when it has finished."
+  begin services-browser "${services_env[@]}" -- "$@" "${browser_tests[@]}"
+  begin services-e2e "${services_env[@]}" -- "$@" tests/e2e "${not_browser[@]}"
   begin services "${services_env[@]}" -- "$@" tests --ignore=tests/e2e
   begin embedded "${hub_env[@]}" -- "${embedded_args[@]}"
-  end embedded "run 3 of 3, $embedded_title"
-  end services "run 2 of 3, $services_title (all but tests/e2e)"
-  end services-e2e "run 1 of 3, services: tests/e2e on PostgreSQL and Redis"
+  end embedded "run 4 of 4, $embedded_title"
+  end services "run 3 of 4, $services_title (all but tests/e2e)"
+  end services-e2e "run 2 of 4, services: tests/e2e but the browser tests, on PostgreSQL and Redis"
+  end services-browser "run 1 of 4, services: the browser tests of tests/e2e, on PostgreSQL and Redis"
 elif [ "$do_services" = 1 ] && [ "$do_embedded" = 1 ]; then
   echo "Both runs go at once; each one's output follows when it has finished."
   begin services "${services_env[@]}" -- "$@"
