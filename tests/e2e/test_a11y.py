@@ -38,8 +38,10 @@ def hub_url(tmp_path, seeded):
 
 
 def visit(page, hub_url: str, name: str, path: str, seeded: SeededHub) -> list[Violation]:
+    # ``goto`` returns at the page's load event: the server-rendered page with its styles and deferred
+    # scripts run. (Waiting for the network to be idle as well cost half a second a page, and no page
+    # fetches anything on load but the space, whose live state is awaited below.)
     page.goto(f"{hub_url}{path}")
-    page.wait_for_load_state("networkidle")
     if path == f"/spaces/{seeded.space_slug}/" and page.locator("#composer").count():
         # The chat is live (the socket said hello) before it is judged: its controls are there.
         page.wait_for_selector("#online li:not(.empty)", timeout=EXPECT_TIMEOUT)
@@ -50,19 +52,19 @@ def form_with_errors(page, hub_url: str, path: str, name: str) -> list[Violation
     """The form at ``path`` sent empty: the page again, with its error messages."""
     page.goto(f"{hub_url}{path}")
     page.evaluate("document.querySelectorAll('main form [required]').forEach((f) => f.removeAttribute('required'))")
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").last.click()
     return run_axe(page, name)
 
 
 def expired_form(page, hub_url: str) -> list[Violation]:
     """A form posted without its CSRF token: the "Form expired" page."""
     page.goto(f"{hub_url}/")
-    page.evaluate(
-        """() => { const form = document.createElement('form'); form.method = 'post';
-                   form.action = '/accounts/logout/'; document.body.append(form); form.submit(); }"""
-    )
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.evaluate(
+            """() => { const form = document.createElement('form'); form.method = 'post';
+                       form.action = '/accounts/logout/'; document.body.append(form); form.submit(); }"""
+        )
     assert "Form expired" in page.content() or page.locator("html[dir=rtl]").count()
     return run_axe(page, "CSRF failure")
 
