@@ -14,6 +14,7 @@ process still closes the pool it inherited over ``fork`` when it starts, through
 """
 
 import os
+from typing import Any
 
 from celery import Celery
 from celery.fixups.django import DjangoFixup, DjangoWorkerFixup  # type: ignore[attr-defined]
@@ -21,8 +22,20 @@ from celery.fixups.django import DjangoFixup, DjangoWorkerFixup  # type: ignore[
 
 # celery-types does not know DjangoWorkerFixup (Any to mypy).
 class PoolKeepingWorkerFixup(DjangoWorkerFixup):  # type: ignore[misc]
-    def close_database(self, **kwargs: object) -> None:
-        """At a task's start and end (and beat's): every connection back to the pool, the pool kept."""
+    """Celery's worker fix-up but at a task's start and end, where the pool is kept. Everywhere else
+    (the worker's start, before it forks its children; a child's start; beat) it is Celery's own."""
+
+    def on_task_prerun(self, sender: Any, **kwargs: object) -> None:
+        if not getattr(sender.request, "is_eager", False):
+            self._connections_back()
+
+    def on_task_postrun(self, sender: Any, **kwargs: object) -> None:
+        if not getattr(sender.request, "is_eager", False):
+            self._connections_back()
+            self.close_cache()
+
+    def _connections_back(self) -> None:
+        """Every connection back to the pool (closed where there is none), the pool kept."""
         for connection in self._db.connections.all(initialized_only=True):
             try:
                 connection.close()
